@@ -1,0 +1,38 @@
+# 发票系统运维与应急手册：常用命令
+# make serve  安装依赖并在 http://127.0.0.1:8000 预览
+# make build  构建站点到 site/
+# make test   安装测试依赖并运行全部测试
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve build test check-links clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.site-deps: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements-test.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+serve: $(VENV)/.site-deps
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(VENV)/.site-deps
+	$(BIN)/mkdocs build --clean --site-dir site
+
+test: $(VENV)/.test-deps
+	$(BIN)/python -m pytest
+
+check-links: build
+	$(BIN)/python -m tools.linkcheck site
+
+clean:
+	rm -rf site dist .pytest_cache

@@ -1,0 +1,18 @@
+"""手册的 mkdocs-macros 模块：每个关注点一个子模块，在这里统一登记。
+
+每个子模块提供 ``register(env, root)``，在其中用 ``@env.macro`` 定义页面可用的宏，
+并用 ``@datafiles.datafile("名称.yml")`` 登记它读取的数据文件（构建开始时统一校验）。
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from macros import checklists, drills, facts, incident, service, tree
+
+MODULES = (facts, incident, tree, checklists, service, drills)
+
+
+def define_env(env) -> None:
+    root = Path(env.project_dir)
+    for module in MODULES:
+        module.register(env, root)
