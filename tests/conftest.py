@@ -17,6 +17,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+#: 测试构建使用的站点地址（mkdocs.yml 的 site_url 取自 HANDBOOK_SITE_URL）。
+SITE_URL = "http://127.0.0.1:8000/"
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -27,6 +30,7 @@ def build_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"
     env.pop("HANDBOOK_ENV", None)
+    env["HANDBOOK_SITE_URL"] = SITE_URL
     env.update(extra)
     return env
 
