@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros import checklists, drills, facts, incident, service, tree
+from macros import checklists, drills, facts, incident, release, service, tree
 
-MODULES = (facts, incident, tree, checklists, service, drills)
+MODULES = (facts, release, incident, tree, checklists, service, drills)
 
 
 def define_env(env) -> None:

@@ -13,7 +13,7 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros import datafiles, frontmatter, handtyped  # noqa: E402
+from macros import datafiles, frontmatter, handtyped, release  # noqa: E402
 
 _state: dict = {}
 
@@ -32,6 +32,7 @@ def on_config(config):
         from macros import registry
         registry.validate_all(root)
         examples = datafiles.example_values(root)
+        config.extra["build"] = release.build_stamp(root)
     except datafiles.DataError as exc:
         raise PluginError(f"数据文件有误：{exc}") from None
     if os.environ.get("HANDBOOK_ENV") == "production" and examples:
@@ -75,6 +76,8 @@ def on_page_markdown(markdown, page, config, files):
         )
     if errors:
         raise PluginError("\n".join(errors))
+    # 复核到期日在构建时算出，供页脚显示；是否过期由浏览器按当天日期判断（review.js）
+    page.meta["review_due"] = release.add_months(page.meta["reviewed"], page.meta["review_every"]).isoformat()
     return markdown
 
 
