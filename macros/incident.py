@@ -1,6 +1,235 @@
-"""（编写中）"""
+"""事件响应的数据与宏：事件分级（data/severity.yml）与同步告警规则（data/sync_alerts.yml）。
+
+页面里的响应时限、通报间隔和告警阈值都从这两个文件来，页面只写宏：
+
+- ``severity_table()``：分级总表；``severity("p1")``：一句话说明某一级；
+  ``severity_time("p2", "escalate_after")``：某一级的某个时限；``severity_name("p2")``：如 “P2 严重”。
+- ``sync_alert_table()``：告警规则表；``sync_alert("replica_lag_crit")``：一句话的触发条件。
+"""
 from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from macros import datafiles
+from macros.datafiles import Where, is_bool, is_text, keyed_entries, load_yaml, rel, require_fields
+
+TIME_UNITS = ("分钟", "小时", "个工作日")
+HOLD_UNITS = ("秒", "分钟", "小时")
+ALERT_UNITS = ("秒", "分钟", "小时", "条", "次", "个")
+OPS = {"gt": "高于", "ge": "达到或高于", "lt": "低于"}
+LEVEL_KEY = re.compile(r"^p[1-9]$")
+TIME_FIELDS = {"respond": "响应", "update": "通报间隔", "escalate_after": "未恢复则升级"}
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
+def is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(is_text(item) for item in value)
+
+
+def _check_span(where: Where, node: Any, label: str, units: tuple[str, ...], example: bool) -> None:
+    optional = {"example": is_bool} if example else {}
+    require_fields(
+        where, node, label,
+        {"value": lambda v: is_number(v) and v > 0, "unit": lambda v: v in units},
+        optional,
+    )
+
+
+@datafiles.datafile("severity.yml")
+def load_severity(root: Path = datafiles.ROOT) -> datafiles.Mapping:
+    """读取并校验 data/severity.yml；出错时抛出带文件名和行号的 DataError。"""
+    path = root / "data" / "severity.yml"
+    where = Where(rel(path, root))
+    levels = keyed_entries(where, load_yaml(path, root), "levels")
+    contacts = datafiles.load_contacts(root)
+    expected = [f"p{n}" for n in range(1, len(levels) + 1)]
+    if list(levels) != expected:
+        raise where.at(levels, f"levels 的键应当依次为 {'、'.join(expected)}，实际为 {'、'.join(levels)}")
+    for key, entry in levels.items():
+        label = f"levels.{key}"
+        require_fields(
+            where, entry, label,
+            {"label": lambda v, k=key: v == k.upper(), "name": is_text, "criteria": is_text_list,
+             "call": is_text_list, "staff": is_text, "respond": lambda v: isinstance(v, dict),
+             "review": is_text},
+            {"examples": is_text_list, "update": lambda v: isinstance(v, dict),
+             "escalate_after": lambda v: isinstance(v, dict)},
+        )
+        for contact in entry["call"]:
+            if contact not in contacts:
+                raise where.at(
+                    entry["call"],
+                    f"{label}.call 中的 {contact!r} 不在 data/contacts.yml 中"
+                    f"（可用：{'、'.join(contacts)}）",
+                )
+        for field in TIME_FIELDS:
+            if field in entry:
+                _check_span(where, entry[field], f"{label}.{field}", TIME_UNITS, example=True)
+    for key in list(levels)[:-1]:
+        if "update" not in levels[key]:
+            raise where.at(levels[key], f"levels.{key} 缺少字段 update（只有最低一级可以不写）")
+    if "escalate_after" in levels["p1"]:
+        raise where.at(levels["p1"]["escalate_after"], "levels.p1 是最高级，不能再写 escalate_after")
+    for key in list(levels)[1:]:
+        if "escalate_after" not in levels[key]:
+            raise where.at(levels[key], f"levels.{key} 缺少字段 escalate_after")
+    return levels
+
+
+@datafiles.datafile("sync_alerts.yml")
+def load_sync_alerts(root: Path = datafiles.ROOT) -> datafiles.Mapping:
+    """读取并校验 data/sync_alerts.yml；级别必须是 data/severity.yml 中的键。"""
+    path = root / "data" / "sync_alerts.yml"
+    where = Where(rel(path, root))
+    rules = keyed_entries(where, load_yaml(path, root), "rules")
+    levels = load_severity(root)
+    for key, rule in rules.items():
+        label = f"rules.{key}"
+        require_fields(
+            where, rule, label,
+            {"name": is_text, "metric": is_text, "where": is_text, "op": lambda v: v in OPS,
+             "value": is_number, "unit": lambda v: v in ALERT_UNITS,
+             "severity": lambda v: v in levels, "action": is_text, "example": is_bool},
+            {"hold": lambda v: isinstance(v, dict)},
+        )
+        if "hold" in rule:
+            _check_span(where, rule["hold"], f"{label}.hold", HOLD_UNITS, example=False)
+    return rules
+
+
+# ---------------------------------------------------------------- 显示
+
+
+def _badge(file: str) -> str:
+    return f'<span class="hb-example" title="示例值：部署前在 data/{file} 中替换">示例</span>'
+
+
+def _number(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def format_span(span: dict, file: str = "severity.yml") -> str:
+    text = escape(f"{_number(span['value'])} {span['unit']}")
+    return text + _badge(file) if span.get("example") else text
+
+
+def format_condition(rule: dict) -> str:
+    """如 “高于 30 秒，持续 5 分钟”（示例值带“示例”标记）。"""
+    text = f"{OPS[rule['op']]} {_number(rule['value'])} {rule['unit']}"
+    if "hold" in rule:
+        text += f"，持续 {_number(rule['hold']['value'])} {rule['hold']['unit']}"
+    text = escape(text)
+    return text + _badge("sync_alerts.yml") if rule.get("example") else text
+
+
+def _cell(text: str) -> str:
+    """表格单元格：转义并去掉会破坏 Markdown 表格的竖线和换行。"""
+    return escape(text).replace("|", "&#124;").replace("\n", " ")
+
+
+class UnknownKey(LookupError):
+    pass
+
+
+def _get(entries: dict, key: str, file: str) -> dict:
+    if key not in entries:
+        raise UnknownKey(f"data/{file} 中没有 {key!r}；可用的键：{', '.join(entries)}")
+    return entries[key]
 
 
 def register(env, root) -> None:
-    pass
+    levels = load_severity(root)
+    rules = load_sync_alerts(root)
+    contacts = datafiles.load_contacts(root)
+
+    def level_name(key: str) -> str:
+        entry = _get(levels, key, "severity.yml")
+        return f"{entry['label']} {entry['name']}"
+
+    def callee(key: str) -> str:
+        entry = contacts[key]
+        value = escape(str(entry["value"]))
+        if entry.get("example"):
+            value += '<span class="hb-example" title="示例值：部署前在 data/contacts.yml 中替换">示例</span>'
+        return f"{escape(entry['role'])}：{value}"
+
+    @env.macro
+    def severity_name(key: str) -> str:
+        """级别代号与名称，如 “P2 严重”。"""
+        return escape(level_name(key))
+
+    @env.macro
+    def severity_time(key: str, field: str = "respond") -> str:
+        """某一级的某个时限（respond / update / escalate_after），带示例标记。"""
+        entry = _get(levels, key, "severity.yml")
+        if field not in TIME_FIELDS:
+            raise UnknownKey(f"时限字段只能是 {', '.join(TIME_FIELDS)}：{field!r}")
+        if field not in entry:
+            raise UnknownKey(f"data/severity.yml 中 {key} 没有 {field}")
+        return format_span(entry[field])
+
+    @env.macro
+    def severity(key: str) -> str:
+        """一句话说明某一级：名称、响应时限、通报间隔。"""
+        entry = _get(levels, key, "severity.yml")
+        parts = [f"接报后 {format_span(entry['respond'])} 内响应"]
+        if "update" in entry:
+            parts.append(f"每 {format_span(entry['update'])} 对内通报一次")
+        else:
+            parts.append("结案时通报一次")
+        return f"**{escape(level_name(key))}**：" + "，".join(parts)
+
+    @env.macro
+    def escalation_rule() -> str:
+        """升级规则一句话：各级临时缓解后多久仍未恢复就升一级（从低到高）。"""
+        parts = [
+            f"{escape(level_name(key))} 超过 {format_span(entry['escalate_after'])}"
+            for key, entry in reversed(list(levels.items())) if "escalate_after" in entry
+        ]
+        return "临时缓解后仍未恢复：" + "、".join(parts) + "，升一级"
+
+    @env.macro
+    def severity_table() -> str:
+        """分级总表：每级一行，四栏（级别、判定条件、通知与到位、时限与复盘）。"""
+        rows = [
+            "| 级别 | 满足任意一条即为该级 | 立即通知 / 需要到位的角色 | 时限与复盘 |",
+            "|---|---|---|---|",
+        ]
+        for key, entry in levels.items():
+            criteria = "<br>".join(f"· {_cell(item)}" for item in entry["criteria"])
+            if entry.get("examples"):
+                criteria += "<br>例：" + "；".join(_cell(item) for item in entry["examples"])
+            call = "<br>".join(callee(contact) for contact in entry["call"])
+            call += f"<br>到位：{_cell(entry['staff'])}"
+            update = f"每 {format_span(entry['update'])}" if "update" in entry else "结案时一次"
+            escalate = format_span(entry["escalate_after"]) if "escalate_after" in entry else "已是最高级"
+            times = (f"响应：{format_span(entry['respond'])}<br>对内通报：{update}"
+                     f"<br>未恢复则升级：{escalate}<br>复盘：{_cell(entry['review'])}")
+            rows.append(f"| **{_cell(level_name(key))}** | {criteria} | {call} | {times} |")
+        return "\n".join(rows)
+
+    @env.macro
+    def sync_alert(key: str) -> str:
+        """一句话的触发条件，如 “从库落后主库的时间高于 300 秒，持续 5 分钟”。"""
+        rule = _get(rules, key, "sync_alerts.yml")
+        return f"{escape(rule['metric'])}{format_condition(rule)}"
+
+    @env.macro
+    def sync_alert_table() -> str:
+        rows = [
+            "| 规则 | 指标（在哪里看） | 触发条件 | 起始级别 | 告警后先做什么 |",
+            "|---|---|---|---|---|",
+        ]
+        for rule in rules.values():
+            rows.append(
+                f"| **{_cell(rule['name'])}** | {_cell(rule['metric'])}<br>（{_cell(rule['where'])}） "
+                f"| {format_condition(rule)} | {_cell(level_name(rule['severity']))} "
+                f"| {_cell(rule['action'])} |"
+            )
+        return "\n".join(rows)
