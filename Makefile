@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test check-links clean
+.PHONY: serve build test check-links check-external review-report dist bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,19 @@ test: $(VENV)/.test-deps
 
 check-links: build
 	$(BIN)/python -m tools.linkcheck site
+
+# 联网时逐个访问外部链接，按页面报告失效的链接（不属于 make test，测试保持离线）
+check-external: build
+	$(BIN)/python -m tools.check_external site
+
+# 列出已过期和 DAYS 天内到期的页面；FAIL=1 时有过期页面即以非零状态退出
+DAYS ?= 30
+review-report: $(VENV)/.site-deps
+	$(BIN)/python -m tools.review_report --days $(DAYS) $(if $(FAIL),--fail)
+
+# 内网站点、离线包（zip）和打印版 PDF，写到 dist/
+dist: $(VENV)/.test-deps
+	$(BIN)/python -m tools.dist --out dist
 
 clean:
 	rm -rf site dist .pytest_cache

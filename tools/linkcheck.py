@@ -143,10 +143,19 @@ class Site:
         return target
 
 
+def site_url_from_sitemap(root: Path) -> str | None:
+    """构建时的 site_url：sitemap.xml 中最短的地址就是首页。"""
+    sitemap = root / "sitemap.xml"
+    if not sitemap.is_file():
+        return None
+    locations = re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", sitemap.read_text(encoding="utf-8"))
+    return min(locations, key=len) if locations else None
+
+
 def check_site(root: Path, *, allowed_domains: list[str], site_url: str | None = None,
                docs_dir: Path | None = None, start: str = "index.html",
                unreachable_ok: tuple[str, ...] = ("404.html",)) -> Report:
-    site = Site(root, site_url, docs_dir)
+    site = Site(root, site_url or site_url_from_sitemap(root), docs_dir)
     report = Report()
     html_files = sorted(p for p in site.root.rglob("*.html"))
     report.pages = [p.relative_to(site.root).as_posix() for p in html_files]
