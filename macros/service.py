@@ -1,6 +1,410 @@
-"""（编写中）"""
+"""服务台与法律资源的宏：投诉期限计算器、放假安排表、法律法规清单和咨询渠道。
+
+数据文件：
+- data/holidays.yml：各年的放假与调休上班日（计算器和放假安排表共用）；
+- data/statutes.yml：法律法规与咨询渠道。
+
+工作日的计算只在 docs/assets/javascripts/workdays.js 里实现一次；这里只校验数据，
+并把日历和期限长度通过 data-* 属性交给页面。
+"""
 from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from macros import datafiles
+from macros.datafiles import (
+    DataError, Mapping, Where, is_date, is_https, is_text, load_yaml, rel, require_fields,
+    require_mapping,
+)
+
+ROOT = datafiles.ROOT
+
+WEEKDAYS = "一二三四五六日"
+
+# ---------------------------------------------------------------- 放假安排
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list)
+
+
+def _is_mapping(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def domain_allowed(url: str, domains: list[str]) -> bool:
+    """URL 的主机是否是允许的域名或其子域名。"""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _check_url(where: Where, node: Any, label: str, url: str, domains: list[str]) -> None:
+    if not domain_allowed(url, domains):
+        raise where.at(node, f"{label} 的链接 {url} 不在 data/external_domains.yml 允许的官方域名内")
+
+
+DATE_TOKEN = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
+
+
+def _load(path: Path, root: Path) -> Any:
+    """load_yaml 加上一项：YAML 里写了不存在的日期（如 2026-13-01）时，报出文件和行号，而不是直接崩溃。"""
+    try:
+        return load_yaml(path, root)
+    except ValueError as exc:
+        if isinstance(exc, DataError):
+            raise
+        name = rel(path, root)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in DATE_TOKEN.finditer(line.split("#", 1)[0]):
+                try:
+                    dt.date(*map(int, match.groups()))
+                except ValueError:
+                    raise DataError(f"{name}:{number}: 日期 {match.group(0)} 不存在：{exc}") from None
+        raise DataError(f"{name}: YAML 无法读取：{exc}") from None
+
+
+def _date_in_year(where: Where, node: Any, label: str, value: Any, year: int) -> dt.date:
+    if not is_date(value):
+        raise where.at(node, f"{label} 应当是 YYYY-MM-DD 格式的日期：{value!r}")
+    if value.year != year:
+        raise where.at(node, f"{label} 的日期 {value} 不在所属年份 {year} 内")
+    return value
+
+
+def _days(start: dt.date, end: dt.date):
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+@datafiles.datafile("holidays.yml")
+def load_holidays(root: Path = ROOT) -> Mapping:
+    """读取并校验 data/holidays.yml，返回 {年份: 当年条目}。"""
+    path = root / "data" / "holidays.yml"
+    where = Where(rel(path, root))
+    domains = datafiles.load_external_domains(root)
+    doc = require_mapping(where, _load(path, root), "文件顶层")
+    if set(doc) != {"years"}:
+        raise where.at(doc, f"文件顶层应当只有 years，实际为 {sorted(doc)}")
+    years = require_mapping(where, doc["years"], "years")
+    if not years:
+        raise where.at(years, "years 不能为空")
+    for year in years:
+        if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+            raise where.at(years, f"years 的键应当是四位年份：{year!r}")
+    ordered = sorted(years)
+    if ordered != list(range(ordered[0], ordered[-1] + 1)):
+        raise where.at(years, f"收录的年份必须连续，实际为 {ordered}：缺少的年份会让计算器算错")
+    for year in ordered:
+        entry = require_fields(
+            where, years[year], f"years.{year}",
+            {"source": is_text, "url": is_https, "verified": is_date, "holidays": _is_list},
+            {"issued": is_date, "note": is_text},
+        )
+        _check_url(where, entry, f"years.{year}", entry["url"], domains)
+        if not entry["holidays"]:
+            raise where.at(entry, f"years.{year}.holidays 不能为空")
+        off_days: dict[dt.date, str] = {}
+        previous: tuple[dt.date, str] | None = None
+        items = []
+        for item in entry["holidays"]:
+            item = require_fields(where, item, f"years.{year} 的假日",
+                                  {"name": is_text, "days_off": _is_mapping, "makeup_days": _is_list})
+            label = f"years.{year} 的{item['name']}"
+            off = require_fields(where, item["days_off"], f"{label}.days_off", {"from": is_date, "to": is_date})
+            first = _date_in_year(where, off, f"{label}.days_off.from", off["from"], year)
+            last = _date_in_year(where, off, f"{label}.days_off.to", off["to"], year)
+            if first > last:
+                raise where.at(off, f"{label} 的放假起止日颠倒：{first} 晚于 {last}")
+            if previous and first <= previous[0]:
+                raise where.at(off, f"{label} 的放假日 {first} 不晚于{previous[1]}的最后一天 {previous[0]}："
+                                    "假日要按日期先后排列，放假日不能重叠")
+            previous = (last, item["name"])
+            for day in _days(first, last):
+                off_days[day] = item["name"]
+            items.append((label, item))
+        work_days: dict[dt.date, str] = {}
+        for label, item in items:
+            makeup = item["makeup_days"]
+            for value in makeup:
+                day = _date_in_year(where, makeup, f"{label}.makeup_days", value, year)
+                if day in off_days:
+                    raise where.at(makeup, f"{label} 的调休上班日 {day} 同时是{off_days[day]}的放假日")
+                if day.weekday() < 5:
+                    raise where.at(makeup, f"{label} 的调休上班日 {day} 是星期{WEEKDAYS[day.weekday()]}，"
+                                           "调休上班日只能是周六或周日")
+                if day in work_days:
+                    raise where.at(makeup, f"{label} 的调休上班日 {day} 重复（{work_days[day]}中已有）")
+                work_days[day] = item["name"]
+    return years
+
+
+def holiday_calendar(years: dict) -> dict:
+    """计算器需要的日历：每年一组放假日和调休上班日（ISO 日期字符串）。"""
+    result: dict[str, dict[str, list[str]]] = {}
+    for year in sorted(years):
+        off: list[str] = []
+        work: list[str] = []
+        for item in years[year]["holidays"]:
+            off += [d.isoformat() for d in _days(item["days_off"]["from"], item["days_off"]["to"])]
+            work += [d.isoformat() for d in item["makeup_days"]]
+        result[str(year)] = {"off": sorted(off), "workdays": sorted(work)}
+    return {"years": result}
+
+
+def working_day_period(facts: dict, key: str) -> int:
+    """期限的工作日数：必须是 data/facts.yml 中单位为“个工作日”的整数期限。"""
+    if key not in facts:
+        raise KeyError(f"data/facts.yml 中没有 {key!r}")
+    entry = facts[key]
+    value = entry["value"]
+    if entry["kind"] != "duration" or entry.get("unit") != "个工作日":
+        raise ValueError(f"data/facts.yml 中的 {key} 不是以“个工作日”为单位的期限")
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"data/facts.yml 中的 {key} 应当是正整数：{value!r}")
+    return value
+
+
+def years_label(years: dict) -> str:
+    """已收录的年份范围，如“2026 年”或“2026–2027 年”（年份连续，由 load_holidays 保证）。"""
+    covered = sorted(years)
+    if len(covered) == 1:
+        return f"{covered[0]} 年"
+    return f"{covered[0]}–{covered[-1]} 年"
+
+
+def _weekday(day: dt.date) -> str:
+    return f"星期{WEEKDAYS[day.weekday()]}"
+
+
+# ---------------------------------------------------------------- 法律法规与渠道
+
+STATUTE_KINDS = ("法律", "行政法规", "部门规章")
+TOPICS = {
+    "invoice_effect": "发票的法律效力",
+    "reprint_rights": "补打发票与消费者权益",
+    "responsibilities": "商家与税务机关的责任",
+    "data_protection": "应急预案与个人信息",
+}
+ARTICLE = re.compile(r"第\s*[0-9零一二三四五六七八九十百千]+\s*[条款项章节]")
+LONG_NUMBER = re.compile(r"\d{5,}")
+
+
+def _check_text(where: Where, node: Any, label: str, text: str, phones: set[str]) -> None:
+    """文字里不能有条文序号，也不能有 data/facts.yml 以外的电话号码。"""
+    match = ARTICLE.search(text)
+    if match:
+        raise where.at(node, f"{label} 写了条文序号 {match.group(0)!r}：不写条文序号，以官方现行文本为准")
+    for number in LONG_NUMBER.findall(text):
+        if number not in phones:
+            raise where.at(node, f"{label} 含有号码 {number}：电话号码只能来自 data/facts.yml")
+
+
+@datafiles.datafile("statutes.yml")
+def load_statutes(root: Path = ROOT) -> Mapping:
+    """读取并校验 data/statutes.yml，返回 {"statutes": ..., "channels": ...}。"""
+    path = root / "data" / "statutes.yml"
+    where = Where(rel(path, root))
+    domains = datafiles.load_external_domains(root)
+    facts = datafiles.load_facts(root)
+    phones = {str(f["value"]) for f in facts.values() if f["kind"] == "phone"}
+    doc = require_mapping(where, _load(path, root), "文件顶层")
+    if set(doc) != {"statutes", "channels"}:
+        raise where.at(doc, f"文件顶层应当只有 statutes 和 channels，实际为 {sorted(doc)}")
+    for top in ("statutes", "channels"):
+        entries = require_mapping(where, doc[top], top)
+        if not entries:
+            raise where.at(entries, f"{top} 不能为空")
+        for key in entries:
+            if not isinstance(key, str) or not datafiles.KEY.match(key):
+                raise where.at(entries, f"{top} 的键 {key!r} 只能用小写字母、数字和下划线")
+    titles: set[str] = set()
+    for key, entry in doc["statutes"].items():
+        label = f"statutes.{key}"
+        require_fields(
+            where, entry, label,
+            {"title": is_text, "issuer": is_text, "kind": lambda v: v in STATUTE_KINDS,
+             "scope": is_text, "topics": lambda v: isinstance(v, list) and bool(v) and set(v) <= set(TOPICS),
+             "source": is_text, "url": is_https, "verified": is_date},
+        )
+        if re.search(r"[《》〈〉\s]", entry["title"]):
+            raise where.at(entry, f"{label}.title 只写标题原文，不带书名号和空格：{entry['title']!r}")
+        if entry["title"] in titles:
+            raise where.at(entry, f"{label}.title 与其他条目重复：{entry['title']}")
+        titles.add(entry["title"])
+        for field in ("title", "issuer", "scope", "source"):
+            _check_text(where, entry, f"{label}.{field}", entry[field], phones)
+        _check_url(where, entry, label, entry["url"], domains)
+    for key, entry in doc["channels"].items():
+        label = f"channels.{key}"
+        if isinstance(entry, dict) and "hotline" in entry:
+            require_fields(where, entry, label, {"hotline": is_text, "use": is_text})
+            fact = facts.get(entry["hotline"])
+            if fact is None or fact["kind"] != "phone":
+                raise where.at(entry, f"{label}.hotline 应当是 data/facts.yml 中的电话号码键：{entry['hotline']!r}")
+        else:
+            require_fields(
+                where, entry, label,
+                {"name": is_text, "operator": is_text, "use": is_text, "url": is_https, "verified": is_date},
+            )
+            _check_url(where, entry, label, entry["url"], domains)
+            for field in ("name", "operator"):
+                _check_text(where, entry, f"{label}.{field}", entry[field], phones)
+        _check_text(where, entry, f"{label}.use", entry["use"], phones)
+    return doc
+
+
+def statute_anchor(key: str) -> str:
+    return "statute-" + key.replace("_", "-")
+
+
+def _md(text: Any) -> str:
+    """数据值放进 Markdown 前转义：HTML 特殊字符和会改变排版的 Markdown 符号。"""
+    value = " ".join(str(text).split())
+    # YAML 折叠多行文字时会在行间插入空格；中文之间不要空格
+    value = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])", "", value)
+    value = escape(value, quote=False)
+    return re.sub(r"([\\`*_\[\]|])", r"\\\1", value)
+
+
+# ---------------------------------------------------------------- 宏
 
 
 def register(env, root) -> None:
-    pass
+    facts = datafiles.load_facts(root)
+    years = load_holidays(root)
+    legal = load_statutes(root)
+
+    @env.macro
+    def workdays_calculator(key: str = "complaint_investigation") -> str:
+        """工作日期限计算器。期限长度与日历都从数据文件读取，经 data-* 属性交给 workdays.js。"""
+        period = working_day_period(facts, key)
+        calendar = json.dumps(holiday_calendar(years), ensure_ascii=False, separators=(",", ":"))
+        field = f"hb-workdays-{key.replace('_', '-')}"
+        name = escape(facts[key]["name"])
+        return (
+            f'<div class="hb-workdays" data-period="{period}" data-period-name="{name}" '
+            f'data-calendar="{escape(calendar, quote=True)}">\n'
+            f'<p class="hb-workdays__nojs">浏览器未运行脚本，计算器不可用。请按上面的规则，'
+            f'对照下面的放假安排表手工数工作日（已收录 {years_label(years)}）。</p>\n'
+            f'<form class="hb-workdays__form" hidden>\n'
+            f'<label class="hb-workdays__label" for="{field}">受理日期</label>\n'
+            f'<input class="hb-workdays__input" type="date" id="{field}" name="received" required>\n'
+            f'<p class="hb-workdays__hint">选择或输入受理日期，立即显示{name}的截止日。</p>\n'
+            f'<div class="hb-workdays__result" role="status" aria-live="polite"></div>\n'
+            f'</form>\n'
+            f'</div>'
+        )
+
+    @env.macro
+    def holiday_years() -> str:
+        """已收录放假安排的年份，如“2026 年”或“2026–2027 年”。"""
+        return years_label(years)
+
+    @env.macro
+    def holiday_next_year() -> int:
+        """第一个尚未收录放假安排的年份。"""
+        return max(years) + 1
+
+    @env.macro
+    def holiday_table() -> str:
+        """按年份列出放假和调休上班日，每年注明官方来源与核对日期。"""
+        blocks = []
+        for year in sorted(years):
+            entry = years[year]
+            issued = f"，{entry['issued'].isoformat()} 发布" if entry.get("issued") else ""
+            rows = [
+                f"**{year} 年**：依据《{_md(entry['source'])}》{issued}"
+                f"（[中国政府网]({entry['url']})，按标题检索），最近核对 {entry['verified'].isoformat()}。",
+                "",
+                "| 假日 | 放假（含首尾两天） | 调休上班（周末照常上班） |",
+                "|---|---|---|",
+            ]
+            for item in entry["holidays"]:
+                start, end = item["days_off"]["from"], item["days_off"]["to"]
+                count = (end - start).days + 1
+                off = f"{start.isoformat()} 至 {end.isoformat()}（{count} 天）"
+                work = "、".join(f"{d.isoformat()}（{_weekday(d)}）" for d in item["makeup_days"]) or "无"
+                rows.append(f"| {_md(item['name'])} | {off} | {work} |")
+            blocks.append("\n".join(rows))
+        return "\n\n".join(blocks)
+
+    @env.macro
+    def statutes_list() -> str:
+        """法律法规清单：每部一个小节，含制定机关、与本服务的关系、官方来源和最近核对日期。"""
+        blocks = []
+        for key, entry in legal["statutes"].items():
+            topics = "、".join(TOPICS[t] for t in entry["topics"])
+            blocks.append("\n".join([
+                f"### 《{_md(entry['title'])}》 {{#{statute_anchor(key)}}}",
+                "",
+                "制定机关",
+                f":   {_md(entry['issuer'])}（{_md(entry['kind'])}）",
+                "",
+                "与本服务的关系",
+                f":   {_md(entry['scope'])}",
+                "",
+                "涉及的问题",
+                f":   {topics}",
+                "",
+                "官方来源",
+                f":   [{_md(entry['source'])}]({entry['url']})，打开后按标题检索现行文本",
+                "",
+                "最近核对",
+                f":   {entry['verified'].isoformat()}",
+            ]))
+        return "\n\n".join(blocks)
+
+    @env.macro
+    def statutes_for(topic: str) -> str:
+        """某个问题涉及的法规，列成指向清单小节的链接。"""
+        if topic not in TOPICS:
+            raise KeyError(f"未知的问题 {topic!r}；可用：{', '.join(TOPICS)}")
+        items = [
+            f"- [《{_md(e['title'])}》](#{statute_anchor(k)})（{_md(e['issuer'])}）"
+            for k, e in legal["statutes"].items() if topic in e["topics"]
+        ]
+        if not items:
+            raise KeyError(f"data/statutes.yml 中没有涉及 {topic} 的法规")
+        return "\n".join(items)
+
+    @env.macro
+    def legal_channels() -> str:
+        """法律咨询与投诉的官方渠道表：网站与热线，每行注明最近核对日期。"""
+        hotline = env.macros["hotline"]
+        rows = ["| 渠道 | 主办 | 用途 | 最近核对 |", "|---|---|---|---|"]
+        for entry in legal["channels"].values():
+            if "hotline" in entry:
+                fact = facts[entry["hotline"]]
+                rows.append(
+                    f"| {hotline(entry['hotline'])} | {_md(fact['source'])} | {_md(entry['use'])} "
+                    f"| {fact['verified'].isoformat()} |"
+                )
+            else:
+                rows.append(
+                    f"| [{_md(entry['name'])}]({entry['url']}) | {_md(entry['operator'])} "
+                    f"| {_md(entry['use'])} | {entry['verified'].isoformat()} |"
+                )
+        return "\n".join(rows)
+
+    @env.macro
+    def channel(key: str) -> str:
+        """一个官方网站渠道的 Markdown 链接。"""
+        entry = legal["channels"].get(key)
+        if entry is None or "url" not in entry:
+            raise KeyError(f"data/statutes.yml 的 channels 中没有网站 {key!r}")
+        return f"[{_md(entry['name'])}]({entry['url']})"
+
+    @env.macro
+    def legal_last_verified() -> str:
+        """法律资源数据中最早的核对日期：整页至少在这一天之后核对过。"""
+        dates = [e["verified"] for e in legal["statutes"].values()]
+        dates += [e["verified"] for e in legal["channels"].values() if "verified" in e]
+        return min(dates).isoformat()

@@ -1,0 +1,125 @@
+"""《内容简介》第 8–11 节的每个主题都在手册里有固定的位置：页面 + 标题，以及这一节里必须出现的要点。
+
+标题改名、整节删除或要点丢失时，这里失败。要改结构，就同时改这张表。
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from macros import datafiles, facts, service
+
+ROOT = Path(__file__).resolve().parent.parent
+FACTS = datafiles.load_facts(ROOT)
+PHONES = {key: str(FACTS[key]["value"]) for key in ("hotline_tax", "hotline_citizen", "hotline_legal",
+                                                      "hotline_consumer")}
+
+USER_RIGHTS = "service/user-rights"
+REPRINT = "service/reprint"
+COMPLAINTS = "service/complaints"
+STATUTES = "legal/statutes"
+CONSULTATION = "legal/consultation"
+
+# (简介章节与主题, 页面, 标题, 这一节里必须出现的文字)
+COVERAGE = [
+    # 8 用户权益保障
+    ("8 关注官方公告：网站、微信公众号、权威媒体", USER_RIGHTS, "关注官方公告与过渡期",
+     ["网站", "官方微信公众号", "权威媒体"]),
+    ("8 生效日期与过渡期", USER_RIGHTS, "关注官方公告与过渡期", ["生效日期", "过渡期"]),
+    ("8 定期检查系统状态，保存报错信息，联系技术支持", USER_RIGHTS, "定期检查系统状态",
+     ["定期", "报错", "技术支持"]),
+    ("8 本地或云端备份，防止未经授权的访问，每周或重要操作后", USER_RIGHTS, "备份并做恢复测试",
+     ["本地或云端", "未经授权", "每周", "重要操作"]),
+    ("8 备份要做恢复测试", USER_RIGHTS, "备份并做恢复测试", ["恢复"]),
+    ("8 替代工具：安全、稳定、合法合规，提前练习", USER_RIGHTS, "准备替代工具",
+     ["第三方电子发票平台", "安全性", "稳定性", "合法合规", "试用"]),
+    # 9 发票补打
+    ("9 适用于发票遗失或损坏", REPRINT, "适用情形", ["遗失", "损坏", "原始记录"]),
+    ("9 申请人带证件和凭证", REPRINT, "申请人要带什么", ["身份证件", "收据", "电子支付记录"]),
+    ("9 提供购买日期、项目和金额", REPRINT, "申请人要带什么", ["购买日期", "商品或服务", "金额"]),
+    ("9 工作人员核验并查询原始记录", REPRINT, "办理步骤", ["核验", "查询", "比对"]),
+    ("9 查到：当场补打", REPRINT, "查到且信息一致", ["当场补打"]),
+    ("9 查不到：进一步核实或等待系统更新", REPRINT, "查不到", ["进一步核实", "数据还没更新"]),
+    ("9 高峰或信息不全时会延迟；查询失败怎么办", REPRINT, "查询失败或系统缓慢", ["高峰", "信息不全", "报告"]),
+    ("9 官方渠道补打的法律效力", REPRINT, "为什么走官方渠道", ["官方渠道", "法律效力"]),
+    ("9 记录什么", REPRINT, "记录", ["查询结果", "处理结果"]),
+    # 10 投诉与申诉
+    ("10 三个受理渠道", COMPLAINTS, "受理渠道", ["服务网点现场", "官方服务热线", "网站投诉表单"]),
+    ("10 投诉人提供发票号码、交易时间和描述", COMPLAINTS, "登记内容", ["发票号码", "交易时间", "问题描述"]),
+    ("10 登记并分派给负责部门", COMPLAINTS, "分派", ["负责部门"]),
+    ("10 在规定期限内调查", COMPLAINTS, "调查期限",
+     [facts.format_fact(FACTS["complaint_investigation"]), "受理次日"]),
+    ("10 工作日期限计算器", COMPLAINTS, "期限计算器", []),
+    ("10 节假日与调休", COMPLAINTS, "放假与调休安排", ["调休上班", "国务院办公厅"]),
+    ("10 答复调查结果", COMPLAINTS, "答复", ["原因", "措施"]),
+    ("10 不满意可向上一级申诉", COMPLAINTS, "申诉", ["上一级"]),
+    ("10 答复模板", COMPLAINTS, "答复模板", ["受理回执"]),
+    # 11 法律资源
+    ("11 以官方现行文本为准", STATUTES, "法律法规", ["以官方现行文本为准", "不写条文序号"]),
+    ("11 发票的法律效力", STATUTES, "发票的法律效力", ["《中华人民共和国发票管理办法》"]),
+    ("11 补打发票与消费者权益", STATUTES, "补打发票与消费者权益", ["《中华人民共和国消费者权益保护法》"]),
+    ("11 商家与税务机关的责任", STATUTES, "商家与税务机关的责任", ["《中华人民共和国税收征收管理法》"]),
+    ("11 应急预案与个人信息", STATUTES, "应急预案与个人信息", ["《中华人民共和国个人信息保护法》"]),
+    ("11 国家法律法规数据库读现行文本", STATUTES, "到哪里读现行文本", ["国家法律法规数据库"]),
+    *[(f"11 《{title}》", STATUTES, f"《{title}》", [issuer, "最近核对"]) for title, issuer in [
+        ("中华人民共和国发票管理办法", "国务院"),
+        ("中华人民共和国发票管理办法实施细则", "国家税务总局"),
+        ("中华人民共和国税收征收管理法", "全国人民代表大会常务委员会"),
+        ("中华人民共和国消费者权益保护法", "全国人民代表大会常务委员会"),
+        ("中华人民共和国电子签名法", "全国人民代表大会常务委员会"),
+        ("会计档案管理办法", "财政部、国家档案局"),
+        ("中华人民共和国网络安全法", "全国人民代表大会常务委员会"),
+        ("中华人民共和国数据安全法", "全国人民代表大会常务委员会"),
+        ("中华人民共和国个人信息保护法", "全国人民代表大会常务委员会"),
+    ]],
+    ("11 北京市司法局网站与只用官方渠道", CONSULTATION, "官方渠道", ["北京市司法局网站", "只用官方渠道"]),
+    ("11 四条热线", CONSULTATION, "官方渠道", list(PHONES.values())),
+    ("11 法律援助", CONSULTATION, "法律援助", ["法律援助机构", PHONES["hotline_legal"]]),
+    ("11 律师事务所", CONSULTATION, "律师事务所", ["律师事务所"]),
+    ("11 普法活动", CONSULTATION, "普法活动", ["普法"]),
+]
+
+HEADINGS = ("h1", "h2", "h3", "h4")
+
+
+def _heading_text(node) -> str:
+    return "".join(t for t in node.itertext() if t != "¶").strip()
+
+
+def section_text(built_site: Path, page: str, heading: str) -> str | None:
+    """页面里标题为 heading 的一节的文字（到下一个同级或更高级的标题为止）；没有这个标题时返回 None。"""
+    tree = html.parse(str(built_site / page / "index.html"))
+    article = tree.xpath('//article[contains(@class, "md-content__inner")]')[0]
+    children = list(article)
+    for index, node in enumerate(children):
+        if node.tag in HEADINGS and _heading_text(node) == heading:
+            level = HEADINGS.index(node.tag)
+            parts = []
+            for other in children[index + 1:]:
+                if other.tag in HEADINGS and HEADINGS.index(other.tag) <= level:
+                    break
+                parts.append(" ".join(other.itertext()))
+            return " ".join(parts)
+    return None
+
+
+@pytest.mark.parametrize("topic, page, heading, phrases", COVERAGE, ids=[c[0] for c in COVERAGE])
+def test_brief_topic_is_covered(built_site, topic, page, heading, phrases):
+    text = section_text(built_site, page, heading)
+    assert text is not None, f"{topic}：{page} 缺少标题“{heading}”"
+    missing = [p for p in phrases if p not in text]
+    assert not missing, f"{topic}：{page} 的“{heading}”一节缺少 {missing}"
+
+
+def test_every_statute_in_data_is_mapped():
+    """data/statutes.yml 里新增的法规也要进这张表。"""
+    mapped = {c[2] for c in COVERAGE if c[1] == STATUTES}
+    for entry in service.load_statutes(ROOT)["statutes"].values():
+        assert f"《{entry['title']}》" in mapped
+
+
+def test_section_text_detects_missing_heading(built_site):
+    assert section_text(built_site, COMPLAINTS, "不存在的标题") is None
+    assert "受理回执" not in section_text(built_site, COMPLAINTS, "受理渠道")

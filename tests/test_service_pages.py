@@ -1,0 +1,109 @@
+"""服务台与法律资源页面：法规和渠道来自数据、每条都有核对日期、外链只到官方域名、不写条文序号。"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import html
+
+from macros import datafiles, service
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["service/index.md", "service/reprint.md", "service/complaints.md", "service/user-rights.md",
+         "legal/index.md", "legal/statutes.md", "legal/consultation.md"]
+
+
+def parse(built_site: Path, page: str):
+    return html.parse(str(built_site / page.removesuffix(".md").removesuffix("index") / "index.html"))
+
+
+def article(tree):
+    return tree.xpath('//article[contains(@class, "md-content__inner")]')[0]
+
+
+def test_statutes_page_lists_every_entry_from_data(built_site):
+    tree = parse(built_site, "legal/statutes.md")
+    for key, entry in service.load_statutes(ROOT)["statutes"].items():
+        heading = tree.xpath(f'//h3[@id="{service.statute_anchor(key)}"]')
+        assert heading, f"缺少 {entry['title']} 的小节"
+        assert f"《{entry['title']}》" in heading[0].text_content()
+        details = heading[0].getnext()
+        assert details.tag == "dl"
+        terms = dict(zip([dt.text_content() for dt in details.xpath("dt")],
+                         [dd for dd in details.xpath("dd")]))
+        assert terms["制定机关"].text_content().startswith(entry["issuer"])
+        assert terms["最近核对"].text_content() == entry["verified"].isoformat()
+        assert terms["官方来源"].xpath("a/@href") == [entry["url"]]
+    warning = article(tree).xpath('./div[contains(@class, "admonition")]')[0].text_content()
+    assert "以官方现行文本为准" in warning
+
+
+def test_topic_lists_link_to_statute_sections(built_site):
+    tree = parse(built_site, "legal/statutes.md")
+    ids = set(tree.xpath("//h3/@id"))
+    links = [h for h in tree.xpath("//article//ul//a/@href") if h.startswith("#statute-")]
+    assert len(links) >= len(service.load_statutes(ROOT)["statutes"])
+    assert all(h[1:] in ids for h in links)
+
+
+def test_consultation_channels_show_verified_dates(built_site):
+    tree = parse(built_site, "legal/consultation.md")
+    facts = datafiles.load_facts(ROOT)
+    legal = service.load_statutes(ROOT)
+    rows = tree.xpath('//h2[@id="官方渠道"]/following-sibling::table[1]//tbody/tr')
+    assert len(rows) == len(legal["channels"])
+    for row, entry in zip(rows, legal["channels"].values()):
+        cells = row.xpath("td")
+        if "hotline" in entry:
+            fact = facts[entry["hotline"]]
+            assert cells[0].xpath("strong")[0].text == str(fact["value"]), "热线号码应当由 hotline() 宏给出"
+            assert cells[-1].text_content() == fact["verified"].isoformat()
+        else:
+            assert cells[0].xpath("a/@href") == [entry["url"]]
+            assert cells[-1].text_content() == entry["verified"].isoformat()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_external_links_only_to_allowed_domains(built_site, page):
+    domains = datafiles.load_external_domains(ROOT)
+    for href in article(parse(built_site, page)).xpath(".//a/@href"):
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https"):
+            assert service.domain_allowed(href, domains), f"{page} 链接到未允许的域名：{href}"
+            assert parts.scheme == "https", f"{page} 的外部链接应当用 https：{href}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_article_numbers(built_site, page):
+    text = article(parse(built_site, page)).text_content()
+    assert not service.ARTICLE.search(text), f"{page} 写了条文序号"
+
+
+def test_domain_allowed_checks_subdomains_only():
+    domains = ["gov.cn", "12315.cn"]
+    assert service.domain_allowed("https://www.gov.cn/zhengce/", domains)
+    assert service.domain_allowed("https://12315.cn/", domains)
+    assert not service.domain_allowed("https://evilgov.cn/", domains)
+    assert not service.domain_allowed("https://gov.cn.example.com/", domains)
+
+
+def test_service_index_links_every_service_page(built_site):
+    hrefs = set(article(parse(built_site, "service/index.md")).xpath(".//a/@href"))
+    for page in ("affected-users/", "reprint/", "complaints/", "user-rights/"):
+        assert page in hrefs, f"服务台首页缺少 {page} 的链接"
+
+
+def test_legal_index_links_both_pages(built_site):
+    hrefs = set(article(parse(built_site, "legal/index.md")).xpath(".//a/@href"))
+    assert {"statutes/", "consultation/"} <= hrefs
+
+
+def test_pages_pass_copywriting_lint():
+    import autocorrect_py as autocorrect
+
+    for page in PAGES:
+        path = ROOT / "docs" / page
+        result = autocorrect.lint_for(path.read_text(encoding="utf-8"), str(path))
+        assert not result.lines, f"{page}: {result.lines}"
