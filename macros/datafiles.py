@@ -54,6 +54,14 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Sequenc
     return result
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise DataError(f"{loader.name}:{node.start_mark.line + 1}: 日期无效 {node.value!r}（{exc}）") from None
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
