@@ -153,10 +153,20 @@ def page_numbers(pdf: Path, sections: list[dict]) -> dict[str, int]:
     return numbers
 
 
+def cjk_font() -> str:
+    """系统里用于简体中文的字体；没有时报错，以免打印出方框。"""
+    result = subprocess.run(["fc-match", "-f", "%{family}", "sans-serif:lang=zh-cn"], capture_output=True, text=True)
+    family = result.stdout.strip()
+    if result.returncode != 0 or "CJK" not in family and "SC" not in family:
+        raise RuntimeError(f"没有找到中文字体（fc-match 返回 {family!r}）：请安装 fonts-noto-cjk")
+    return family
+
+
 def build_pdf(site: Path, output: Path, config_file: Path = ROOT / "mkdocs.yml") -> dict:
     from macros.release import build_stamp
     from playwright.sync_api import sync_playwright
 
+    cjk_font()
     docs = config_file.parent / "docs"
     pages = [p for p in nav_pages(config_file) if page_type(docs, p) in PRINTED_TYPES]
     sections = collect(site, docs, pages)
