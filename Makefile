@@ -32,7 +32,7 @@ test: $(VENV)/.test-deps
 	$(BIN)/python -m pytest
 
 check-links: build
-	$(BIN)/python -m tools.linkcheck site
+	$(BIN)/python -m tools.linkcheck site --inventory
 
 # 联网时逐个访问外部链接，按页面报告失效的链接（不属于 make test，测试保持离线）
 check-external: build
