@@ -1,0 +1,408 @@
+"""判断树在构建结果和浏览器里的表现。
+
+在项目的临时副本里确保分流页 docs/incident/triage.md 调用了 {{ decision_tree("not_found") }}，
+分别用目录式网址和 use_directory_urls: false（离线版）构建；只检查判断树本身，不依赖分流页的其他文字。
+最后一个用例检查真实站点的分流页。
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+from html import unescape
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from conftest import ROOT, run_build, serve_directory
+from macros import tree
+
+TRIAGE = "incident/triage.md"
+JS = ROOT / "docs/assets/javascripts/decision-tree.js"
+
+CALL = '{{ decision_tree("not_found") }}'
+
+
+def page_with_tree(text: str) -> str:
+    """分流页的原文，保证其中调用了判断树：已有调用就不动，注释掉的调用打开，都没有就追加在末尾。
+
+    不整页替换：别的页面和数据文件链接分流页的小节锚点，整页换掉会让构建失败。
+    测试只看 .dt 元素，不看页面的其他文字。"""
+    if CALL in text:
+        return text
+    text, count = re.subn(r'\{##\s*decision_tree\(\s*"not_found"\s*\)\s*##\}', lambda _: CALL, text)
+    return text if count else text.rstrip("\n") + "\n\n" + CALL + "\n"
+
+
+IGNORE = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".pytest_cache", "node_modules")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return tree.load_decision_tree(ROOT)["not_found"]
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """两个站点：dir 用目录式网址，flat 是 use_directory_urls: false 的离线站点。
+
+    离线站点另外打开离线包开关（HANDBOOK_OFFLINE），并在配置末尾直接写上
+    use_directory_urls: false，开关改名时也仍然测到非目录式网址。"""
+    base = tmp_path_factory.mktemp("tree")
+    result = {}
+    for name, extra, env in (("dir", "", {}),
+                             ("flat", "\nuse_directory_urls: false\n", {"HANDBOOK_OFFLINE": "true"})):
+        copy = base / f"project-{name}"
+        shutil.copytree(ROOT, copy, ignore=IGNORE)
+        triage = copy / "docs" / TRIAGE
+        triage.write_text(page_with_tree(triage.read_text(encoding="utf-8")), encoding="utf-8")
+        if extra:
+            config = copy / "mkdocs.yml"
+            config.write_text(config.read_text(encoding="utf-8") + extra, encoding="utf-8")
+        site = base / f"site-{name}"
+        built = run_build(copy, site, **env)
+        assert built.returncode == 0, f"构建失败：\n{built.stdout}\n{built.stderr}"
+        result[name] = site
+    return result
+
+
+@pytest.fixture(scope="module")
+def tree_url(sites):
+    server, url = serve_directory(sites["dir"])
+    yield url
+    server.shutdown()
+
+
+def triage_file(site: Path, flat: bool) -> Path:
+    return site / ("incident/triage.html" if flat else "incident/triage/index.html")
+
+
+def leaf_links(html: str) -> list[tuple[str, str]]:
+    """嵌套列表里每个“处置手册”链接的 (href, 文字)。"""
+    return [(unescape(href), unescape(text)) for href, text in re.findall(
+        r'<p class="dt-leaf-link">→ 处置手册：<a href="([^"]+)">([^<]+)</a></p>', html)]
+
+
+def resolve(site: Path, page: Path, href: str) -> tuple[Path, str]:
+    """把页面里的相对链接解析成站点里的文件和锚点。"""
+    parts = urlsplit(href)
+    assert not parts.scheme and not parts.netloc and not href.startswith("/"), href
+    page_url = "/" + page.relative_to(site).as_posix()
+    target = unquote(urljoin(page_url, parts.path))
+    if target.endswith("/"):
+        target += "index.html"
+    return site / posixpath.normpath(target).lstrip("/"), unquote(parts.fragment)
+
+
+# ---------------------------------------------------------------- 构建结果
+
+@pytest.mark.parametrize("flat", [False, True], ids=["directory-urls", "use_directory_urls-false"])
+def test_every_leaf_is_a_link_to_an_existing_file(sites, data, flat):
+    site = sites["flat" if flat else "dir"]
+    page = triage_file(site, flat)
+    html = page.read_text(encoding="utf-8")
+    links = leaf_links(html)
+    leaves = {key: node for key, node in data["nodes"].items() if "page" in node}
+    # 每个结论至少出现一次（同一结论可能从几条分支到达）
+    for key, node in leaves.items():
+        assert f'data-dt-node="{key}"' in html, key
+        assert node["title"] in {text for _, text in links}, node["title"]
+    assert len(links) >= len(leaves)
+    for href, text in links:
+        assert ".md" not in href, f"链接没有被 MkDocs 改写：{href}"
+        if flat:
+            assert href.split("#")[0].endswith(".html"), href
+        target, fragment = resolve(site, page, href)
+        assert target.is_file(), f"{text} → {href} → {target} 不存在"
+        title = re.search(r"<h1[^>]*>(.*?)<", target.read_text(encoding="utf-8"))
+        assert title, target
+        if fragment:
+            assert f'id="{fragment}"' in target.read_text(encoding="utf-8"), href
+    # 结论链接指向的页面和数据一致
+    titles = {(node["title"], node["page"].rsplit("/", 1)[-1].removesuffix(".md")) for node in leaves.values()}
+    for title, stem in titles:
+        assert any(text == title and stem in href for href, text in links), (title, stem)
+
+
+def test_nested_list_structure_and_no_inline_script(sites, data):
+    html = triage_file(sites["dir"], False).read_text(encoding="utf-8")
+    start = html.index('<div class="dt"')
+    block = html[start:html.index("</div>", start)]  # 判断树里没有嵌套的 div
+    assert 'data-dt-start="scope"' in block
+    assert block.count('class="dt-node dt-question"') >= sum(1 for n in data["nodes"].values() if "question" in n)
+    assert "<script" not in block and not re.search(r"\son[a-z]+=", block)
+    assert 'markdown="' not in block
+
+
+# ---------------------------------------------------------------- 浏览器
+
+def focused(page) -> dict:
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        return {tag: el.tagName.toLowerCase(), cls: el.className || "", text: el.textContent.trim(),
+                href: el.getAttribute("href")};
+    }""")
+
+
+def tab_to(page, predicate, limit: int = 400, key: str = "Tab") -> dict:
+    """只用 Tab（或 Shift+Tab）键把焦点移到满足条件的元素上。"""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        current = focused(page)
+        if predicate(current):
+            return current
+    raise AssertionError(f"按了 {limit} 次 Tab 也没有到达目标；当前焦点：{focused(page)}")
+
+
+def heading_text(page) -> str:
+    return page.locator(".dt-heading").inner_text().strip()
+
+
+def test_keyboard_only_from_first_question_to_runbook_and_back(page_factory, tree_url, data):
+    nodes = data["nodes"]
+    page, log = page_factory(tree_url)
+    page.goto(tree_url + "incident/triage/")
+    first = nodes[data["start"]]
+    assert heading_text(page) == first["question"]
+    assert page.locator(".dt-static").is_hidden()
+
+    # 第一个问题：Tab 到第二个答案（“只有个别用户”），按空格
+    tab_to(page, lambda f: f["tag"] == "button" and "dt-choice" in f["cls"])
+    current = tab_to(page, lambda f: f["text"] == first["answers"][1]["label"], limit=3)
+    assert current["tag"] == "button"
+    page.keyboard.press("Space")
+    second = nodes[first["answers"][1]["next"]]
+    current = focused(page)
+    assert current["tag"].startswith("h") and "dt-heading" in current["cls"]
+    assert current["text"] == second["question"]
+    assert "第 2 步" in page.locator(".dt-status").inner_text()
+    assert page.locator(".dt-trail-item").count() == 1
+
+    # 第二个问题：Tab 到第一个答案，按回车，得到结论，焦点在处置手册链接上
+    current = tab_to(page, lambda f: f["text"] == second["answers"][0]["label"], limit=3)
+    page.keyboard.press("Enter")
+    leaf = nodes[second["answers"][0]["next"]]
+    current = focused(page)
+    assert current["tag"] == "a" and "dt-result-link" in current["cls"], current
+    assert leaf["title"] in current["text"]
+    assert leaf["title"] in page.locator(".dt-status").inner_text()
+    assert page.locator(".dt-trail-item").count() == 2
+
+    # 回车打开处置手册
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    stem = leaf["page"].removesuffix(".md")
+    assert urlsplit(page.url).path.rstrip("/").endswith(stem), page.url
+    assert unquote(urlsplit(page.url).fragment) == leaf.get("anchor", ""), page.url
+    assert leaf["title"] in page.locator("h1").first.inner_text()
+
+    # 浏览器后退：回到原来那一步，向导照常可用
+    page.go_back()
+    page.wait_for_selector(".dt-card--result")
+    assert leaf["title"] in page.locator(".dt-result-link").inner_text()
+    assert page.locator(".dt-trail-item").count() == 2
+    tab_to(page, lambda f: f["text"] == "上一步")
+    page.keyboard.press("Enter")
+    current = focused(page)
+    assert "dt-heading" in current["cls"] and current["text"] == second["question"]
+
+    # 改选另一个答案，再走一步
+    tab_to(page, lambda f: f["text"] == second["answers"][1]["label"], limit=4)
+    page.keyboard.press("Space")
+    third = nodes[second["answers"][1]["next"]]
+    assert focused(page)["text"] == third["question"]
+
+    # 面包屑的第一项回到第一个问题
+    tab_to(page, lambda f: "dt-crumb" in f["cls"] and first["question"] in f["text"], key="Shift+Tab")
+    page.keyboard.press("Enter")
+    assert focused(page)["text"] == first["question"]
+    assert page.locator(".dt-trail").is_hidden()
+
+    # 再走一步后“重新开始”
+    tab_to(page, lambda f: f["text"] == first["answers"][0]["label"], limit=4)
+    page.keyboard.press("Enter")
+    assert focused(page)["text"] == nodes[first["answers"][0]["next"]]["question"]
+    tab_to(page, lambda f: f["text"] == "重新开始")
+    page.keyboard.press("Space")
+    assert focused(page)["text"] == first["question"]
+    assert page.locator(".dt-back").is_hidden()
+
+    assert log.offsite == []
+    assert log.console_errors == []
+
+
+def test_path_survives_reload(page_factory, tree_url, data):
+    page, log = page_factory(tree_url)
+    page.goto(tree_url + "incident/triage/")
+    page.locator(".dt-choice").nth(0).click()
+    question = heading_text(page)
+    page.reload()
+    assert heading_text(page) == question
+    assert page.locator(".dt-trail-item").count() == 1
+    assert log.offsite == [] and log.console_errors == []
+
+
+def test_without_javascript_the_nested_list_shows_every_branch(page_factory, tree_url, data):
+    page, log = page_factory(tree_url, java_script_enabled=False)
+    page.goto(tree_url + "incident/triage/")
+    assert page.locator(".dt-guide").count() == 0
+    assert page.locator(".dt-static").is_visible()
+    for node in data["nodes"].values():
+        if "question" in node:
+            assert page.get_by_text(node["question"], exact=True).first.is_visible(), node["question"]
+        else:
+            link = page.locator(".dt-leaf-link a", has_text=node["title"]).first
+            assert link.is_visible(), node["title"]
+    links = page.locator(".dt-leaf-link a")
+    assert links.count() >= sum(1 for n in data["nodes"].values() if "page" in n)
+    for index in range(links.count()):
+        assert links.nth(index).is_visible()
+    assert "→ 处置手册：" in page.locator(".dt-leaf-link").first.inner_text()
+    assert log.offsite == []
+
+
+def test_full_list_can_be_expanded_with_the_keyboard(page_factory, tree_url):
+    page, log = page_factory(tree_url)
+    page.goto(tree_url + "incident/triage/")
+    toggle = page.locator(".dt-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    tab_to(page, lambda f: "dt-toggle" in f["cls"])
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator(".dt-static").is_visible()
+    assert page.locator(".dt-static .dt-leaf-link a").first.is_visible()
+    page.keyboard.press("Enter")
+    assert page.locator(".dt-static").is_hidden()
+    assert log.console_errors == []
+
+
+def test_offline_build_works_from_file_url(page_factory, sites, data):
+    page_path = triage_file(sites["flat"], True)
+    base = sites["flat"].as_uri() + "/"
+    page, log = page_factory(base)
+    page.goto(page_path.as_uri())
+    start = data["nodes"][data["start"]]
+    # 一路选第一个答案直到结论
+    node = start
+    while "question" in node:
+        page.locator(".dt-choice", has_text=node["answers"][0]["label"]).first.click()
+        node = data["nodes"][node["answers"][0]["next"]]
+    link = page.locator(".dt-result-link")
+    assert node["title"] in link.inner_text()
+    link.click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path.endswith(node["page"].replace(".md", ".html")), page.url
+    assert node["title"] in page.locator("h1").first.inner_text()
+    assert log.console_errors == []
+
+
+CONTRAST = """sel => {
+    const parse = c => {
+        const p = c.match(/rgba?\\(([^)]+)\\)/)[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+        return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+    };
+    const mix = (c, base) => [0, 1, 2].map(i => c[i] * c[3] + base[i] * (1 - c[3]));
+    const lum = rgb => {
+        const a = rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+        return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2];
+    };
+    const [selector, focus] = sel;
+    const el = document.querySelector(selector);
+    if (focus) el.focus();
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let bg = [255, 255, 255];
+    for (const layer of layers.reverse()) bg = mix(layer, bg);
+    const fg = mix(parse(getComputedStyle(el).color), bg);
+    const [a, b] = [lum(fg), lum(bg)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_contrast_meets_wcag_aa(page_factory, tree_url, scheme):
+    page, log = page_factory(tree_url, color_scheme=scheme)
+    page.goto(tree_url + "incident/triage/")
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+    page.mouse.move(0, 0)
+    checked = {}
+
+    def measure(*selectors, focusable=False):
+        for selector in selectors:
+            checked[selector] = page.evaluate(CONTRAST, [selector, False])
+            if focusable:  # 聚焦时的配色也要够
+                checked[selector + ":focus"] = page.evaluate(CONTRAST, [selector, True])
+
+    measure(".dt-progress", ".dt-heading", ".dt-step-help")
+    measure(".dt-choice", ".dt-toggle", focusable=True)
+    page.locator(".dt-choice").nth(1).focus()
+    page.keyboard.press("Enter")
+    page.locator(".dt-choice").nth(0).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".dt-card--result")
+    measure(".dt-result-summary")
+    measure(".dt-crumb-question", ".dt-crumb-answer", focusable=False)
+    measure(".dt-crumb", ".dt-back", ".dt-restart", ".dt-result-link", focusable=True)
+    low = {selector: round(ratio, 2) for selector, ratio in checked.items() if ratio < 4.5}
+    assert not low, f"{scheme} 配色下对比度不足 4.5:1：{low}"
+
+
+def test_page_without_a_tree_is_untouched(page_factory, tree_url):
+    page, log = page_factory(tree_url)
+    page.goto(tree_url + "incident/overload/")
+    assert page.locator(".dt, .dt-guide").count() == 0
+    assert log.console_errors == [] and log.offsite == []
+
+
+# ---------------------------------------------------------------- 纯逻辑（Node）
+
+def test_guide_logic_in_node(data):
+    model = {"start": data["start"], "nodes": {}}
+    for key, node in data["nodes"].items():
+        model["nodes"][key] = ({"type": "question", "answers": node["answers"]} if "question" in node
+                               else {"type": "leaf"})
+    script = f"""
+const assert = require("assert");
+const logic = require({json.dumps(str(JS))});
+const model = {json.dumps(model, ensure_ascii=False)};
+let r = logic.walk(model, []);
+assert.deepStrictEqual(r.path, []); assert.strictEqual(r.current, model.start); assert.strictEqual(r.done, false);
+r = logic.walk(model, [1, 0]);
+assert.strictEqual(r.steps.length, 2); assert.strictEqual(r.done, true);
+// 无效的序号、越界和非整数都会被截掉
+assert.deepStrictEqual(logic.walk(model, [1, 99, 0]).path, [1]);
+assert.deepStrictEqual(logic.walk(model, ["1"]).path, []);
+assert.deepStrictEqual(logic.walk(model, null).path, []);
+// 到了结论就不能再往下走
+assert.deepStrictEqual(logic.walk(model, [1, 0, 0, 0]).path, [1, 0]);
+assert.deepStrictEqual(logic.choose(model, [1], 0), [1, 0]);
+assert.deepStrictEqual(logic.back([1, 0]), [1]);
+assert.deepStrictEqual(logic.back([]), []);
+console.log("ok");
+"""
+    result = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+# ---------------------------------------------------------------- 真实站点
+
+def test_real_triage_page_contains_the_tree(built_site, data):
+    """分流页（docs/incident/triage.md）写入 {{ decision_tree("not_found") }} 后通过。"""
+    page = built_site / "incident/triage/index.html"
+    html = page.read_text(encoding="utf-8")
+    assert 'data-dt-tree="not_found"' in html, "分流页还没有调用 decision_tree(\"not_found\")"
+    titles = {text for _, text in leaf_links(html)}
+    for node in data["nodes"].values():
+        if "page" in node:
+            assert node["title"] in titles
+    for href, text in leaf_links(html):
+        target, _ = resolve(built_site, page, href)
+        assert target.is_file(), (text, href)
