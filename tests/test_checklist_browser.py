@@ -1,0 +1,619 @@
+"""检查单在真实 Chromium 中的行为：勾选保存、换页、两个标签页、损坏与不可用的存储、导出、
+清空、用户输入不当 HTML、键盘与读屏。主要行为在目录式网址（http）和离线版（file://）上各测一次。
+
+检查单的写法（与 docs/assets/javascripts/checklist.js 开头的说明一致），见下面 FIXTURE_SECTION。
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_build, serve_directory
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+CONTEXT = {"timezone_id": "Asia/Shanghai"}
+UPGRADE = "operations/upgrade"
+MAINTENANCE = "operations/maintenance"
+KEY = "handbook:checklist:v2:operations/upgrade:before"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+# ---------------------------------------------------------------- 站点
+
+
+def copy_project(dest: Path) -> Path:
+    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "site", "__pycache__", ".pytest_cache", "node_modules", ".cache"))
+    return dest
+
+
+def set_config(project: Path, *, offline: bool = False, instant: bool = False) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    if instant:
+        assert "  features:\n" in text
+        text = text.replace("  features:\n", "  features:\n    - navigation.instant\n", 1)
+    if offline:
+        text += "\nuse_directory_urls: false\n"
+    config.write_text(text, encoding="utf-8")
+
+
+def build(project: Path, site: Path) -> None:
+    result = run_build(project, site)
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+
+
+@dataclass
+class Site:
+    base: str
+    offline: bool
+
+    def url(self, page: str) -> str:
+        return self.base + (f"{page}.html" if self.offline else f"{page}/")
+
+
+@pytest.fixture(scope="module")
+def offline_base(tmp_path_factory) -> str:
+    """同一份手册按离线方式（use_directory_urls: false）构建，从文件夹直接打开。"""
+    project = copy_project(tmp_path_factory.mktemp("offline") / "project")
+    set_config(project, offline=True)
+    site = project.parent / "site"
+    build(project, site)
+    return site.as_uri() + "/"
+
+
+@pytest.fixture(params=["http", "file"])
+def site(request, site_url) -> Site:
+    if request.param == "http":
+        return Site(site_url, offline=False)
+    return Site(request.getfixturevalue("offline_base"), offline=True)
+
+
+# ---------------------------------------------------------------- 小工具
+
+
+def open_page(page_factory, site: Site, page_path: str = UPGRADE, **options):
+    page, log = new_page(page_factory, site.base, **options)
+    page.goto(site.url(page_path))
+    ready(page)
+    return page, log
+
+
+def ready(page):
+    page.wait_for_selector(".hb-checklist--ready")
+
+
+def checklist(page, cid: str = "before"):
+    return page.locator(f'.hb-checklist[data-checklist="{cid}"]')
+
+
+def boxes(page, cid: str = "before"):
+    return checklist(page, cid).locator("input[type=checkbox]")
+
+
+def stored(page, key: str = KEY):
+    return page.evaluate("k => localStorage.getItem(k)", key)
+
+
+def item_texts(page, cid: str = "before") -> list[str]:
+    """条目文字（不含数据文件示例值后面的“示例”标记），与导出的 text 一致。"""
+    return checklist(page, cid).locator(".hb-checklist__text").evaluate_all(
+        "els => els.map(e => { const c = e.cloneNode(true); c.querySelectorAll('.hb-example')"
+        ".forEach(x => x.remove()); return c.textContent.replace(/\\s+/g, ' ').trim(); })")
+
+
+def download_text(page, button) -> tuple[str, str]:
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    return download.suggested_filename, Path(download.path()).read_text(encoding="utf-8")
+
+
+def new_page(page_factory, base: str, **options):
+    """page_factory 加上对本脚本异常的记录（带调用栈，才能看出异常来自 checklist.js）。"""
+    page, log = page_factory(base, **{**CONTEXT, **options})
+    log.engine_errors = []
+
+    def record(exc):
+        text = f"{exc}\n{getattr(exc, 'stack', '') or ''}"
+        if "checklist.js" in text or "检查单" in text:
+            log.engine_errors.append(text)
+
+    page.on("pageerror", record)
+    page.on("console", lambda msg: msg.type in ("error", "warning") and (
+        "checklist.js" in (msg.location or {}).get("url", "") or "检查单" in msg.text)
+        and log.engine_errors.append(msg.text))
+    return page, log
+
+
+def no_errors(log):
+    assert not log.offsite, log.offsite
+    assert not log.engine_errors, log.engine_errors
+
+
+# ---------------------------------------------------------------- 保存与同步
+
+
+def test_tick_survives_reload(page_factory, site):
+    page, log = open_page(page_factory, site)
+    first, third = boxes(page).nth(0), boxes(page).nth(2)
+    first.click()
+    checklist(page).locator(".hb-checklist__text").nth(2).click()  # 点条目文字也能勾选
+    assert first.is_checked() and third.is_checked()
+    assert checklist(page).locator(".hb-checklist__time time").count() == 2
+    page.reload()
+    ready(page)
+    assert first.is_checked() and third.is_checked()
+    assert not boxes(page).nth(1).is_checked()
+    total = boxes(page).count()
+    assert checklist(page).get_by_role("status").inner_text() == f"已完成 2 项，共 {total} 项"
+    assert checklist(page).locator(".hb-checklist__time time").count() == 2
+    assert checklist(page).locator(".hb-checklist__warning").is_hidden()
+    state = json.loads(stored(page))
+    assert state["v"] == 2 and len(state["items"]) == 2
+    no_errors(log)
+
+
+def test_navigate_away_and_back(page_factory, site):
+    page, log = open_page(page_factory, site)
+    boxes(page).nth(1).click()
+    page.locator(".md-content a", has_text="预防性维护").first.click()
+    page.wait_for_url(re.compile("maintenance"))
+    ready(page)
+    assert not boxes(page, "daily").nth(0).is_checked()
+    boxes(page, "daily").nth(0).click()
+    page.go_back()
+    ready(page)
+    assert boxes(page).nth(1).is_checked()
+    assert not boxes(page).nth(0).is_checked()
+    page.locator(".md-content a", has_text="预防性维护").first.click()
+    ready(page)
+    assert boxes(page, "daily").nth(0).is_checked()
+    keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('handbook:checklist:v2:')).sort()")
+    assert keys == ["handbook:checklist:v2:operations/maintenance:daily", KEY]
+    no_errors(log)
+
+
+def test_two_tabs_stay_in_step(page_factory, site):
+    first, log = open_page(page_factory, site)
+    second = first.context.new_page()
+    second.goto(site.url(UPGRADE))
+    ready(second)
+    boxes(first).nth(0).click()
+    second.wait_for_function(
+        "() => document.querySelector('.hb-checklist[data-checklist=before] input[type=checkbox]').checked")
+    assert second.locator('.hb-checklist[data-checklist="before"] .hb-checklist__time time').count() == 1
+    checklist(first).get_by_label("执行人").fill("值班工程师甲")
+    expect_value(second, "执行人", "值班工程师甲")
+    boxes(second).nth(0).uncheck()
+    boxes(second).nth(3).check()
+    first.wait_for_function(
+        "() => { const b = document.querySelectorAll('.hb-checklist[data-checklist=before] input[type=checkbox]');"
+        " return !b[0].checked && b[3].checked; }")
+    assert checklist(first).get_by_role("status").inner_text().startswith("已完成 1 项")
+    no_errors(log)
+
+
+def expect_value(page, label: str, value: str):
+    field = checklist(page).get_by_label(label)
+    page.wait_for_function("([el, v]) => el.value === v", arg=[field.element_handle(), value])
+
+
+def test_corrupt_storage_is_backed_up_and_the_list_stays_usable(page_factory, site):
+    page, log = open_page(page_factory, site)
+    page.evaluate("k => localStorage.setItem(k, '{\"v\":2,\"items\":{not json')", KEY)
+    page.reload()
+    ready(page)
+    warning = checklist(page).locator(".hb-checklist__warning")
+    assert warning.is_visible()
+    assert "已损坏" in warning.inner_text() and "不会恢复" in warning.inner_text()
+    assert warning.get_attribute("role") == "alert"
+    assert checklist(page, "plan").locator(".hb-checklist__warning").is_hidden(), "其他检查单不受影响"
+    assert stored(page, "handbook:checklist:backup:operations/upgrade:before") == '{"v":2,"items":{not json'
+    boxes(page).nth(2).click()
+    assert boxes(page).nth(2).is_checked()
+    page.reload()
+    ready(page)
+    assert boxes(page).nth(2).is_checked()
+    assert checklist(page).locator(".hb-checklist__warning").is_hidden()
+    no_errors(log)
+
+
+def test_older_version_is_migrated(page_factory, site):
+    page, log = open_page(page_factory, site)
+    texts = item_texts(page)
+    old = {"done": [texts[1].replace("，", ","), "一条已经删掉的旧条目"], "operator": "值班工程师乙",
+           "ticket": "CHG-1", "notes": "旧备注"}
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)",
+                  ["handbook-checklist:operations/upgrade#before", json.dumps(old, ensure_ascii=False)])
+    page.reload()
+    ready(page)
+    assert [b.is_checked() for b in boxes(page).all()][:3] == [False, True, False]
+    assert checklist(page).locator(".hb-checklist__time").nth(1).inner_text() == "勾选时间未知"
+    assert checklist(page).get_by_label("执行人").input_value() == "值班工程师乙"
+    assert checklist(page).get_by_label("备注").input_value() == "旧备注"
+    assert stored(page, "handbook-checklist:operations/upgrade#before") is None
+    state = json.loads(stored(page))
+    assert list(state["items"]) == [boxes(page).nth(1).get_attribute("data-item-id")]
+    no_errors(log)
+
+
+UNAVAILABLE = """
+Object.defineProperty(window, 'localStorage', {
+  configurable: true,
+  get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }
+});
+"""
+QUOTA = """
+Storage.prototype.setItem = function () {
+  throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+};
+"""
+
+
+@pytest.mark.parametrize("script", [UNAVAILABLE, QUOTA], ids=["unavailable", "quota"])
+def test_storage_that_cannot_be_used_leaves_the_list_usable(page_factory, site_url, script):
+    page, log = new_page(page_factory, site_url)
+    page.add_init_script(script)
+    page.goto(site_url + "operations/upgrade/")
+    ready(page)
+    warning = checklist(page).locator(".hb-checklist__warning")
+    assert warning.is_visible()
+    assert "刷新本页为止" in warning.inner_text() and "导出" in warning.inner_text()
+    boxes(page).nth(0).click()
+    checklist(page).get_by_label("执行人").fill("值班工程师丙")
+    assert boxes(page).nth(0).is_checked()
+    assert checklist(page).get_by_role("status").inner_text().startswith("已完成 1 项")
+    _, text = download_text(page, checklist(page).get_by_role("button", name="导出 JSON"))
+    assert json.loads(text)["record"]["operator"] == "值班工程师丙"
+    page.reload()
+    ready(page)
+    assert not boxes(page).nth(0).is_checked(), "不能保存时，刷新后勾选不保留（页面已提示）"
+    no_errors(log)
+
+
+# ---------------------------------------------------------------- 导出、打印、清空
+
+
+def test_export_markdown_and_json_field_by_field(page_factory, site):
+    page, log = new_page(page_factory, site.base)
+    page.clock.set_fixed_time(dt.datetime(2026, 11, 28, 9, 5, 0, tzinfo=TZ))
+    page.goto(site.url(UPGRADE))
+    ready(page)
+    box = checklist(page)
+    boxes(page).nth(0).click()
+    boxes(page).nth(4).click()  # 带固定编号 backup-restored 的条目
+    page.clock.set_fixed_time(dt.datetime(2026, 11, 28, 9, 40, 0, tzinfo=TZ))
+    box.get_by_label("执行人").fill("值班工程师甲")
+    box.get_by_label("变更或事件编号").fill("CHG-2026-118")
+    box.get_by_label("备注").fill("第一行\n第二行 *不是强调*")
+    page.clock.set_fixed_time(dt.datetime(2026, 11, 28, 10, 30, 0, tzinfo=TZ))
+    texts = item_texts(page)
+    ids = [b.get_attribute("data-item-id") for b in boxes(page).all()]
+    assert ids[4] == "backup-restored"
+
+    name, md = download_text(page, box.get_by_role("button", name="导出 Markdown"))
+    assert name == "operations-upgrade-before-20261128-1030.md"
+    lines = md.split("\n")
+    assert lines[0] == "# 执行记录：升级前检查单"
+    assert lines[2] == "- 页面：系统升级（operations/upgrade）"
+    assert lines[3] == "- 检查单：升级前检查单（before，DO-CONFIRM）"
+    assert lines[4] == "- 执行人：值班工程师甲"
+    assert lines[5] == "- 变更或事件编号：CHG-2026-118"
+    assert lines[6] == "- 开始时间：2026-11-28 09:05"  # 第一次勾选的时间
+    assert lines[7] == "- 导出时间：2026-11-28 10:30"
+    assert lines[8] == f"- 进度：已完成 2 项，共 {len(texts)} 项"
+    items = lines[lines.index("## 检查项") + 2: lines.index("## 备注") - 1]
+    assert len(items) == len(texts)
+    for index, (line, text) in enumerate(zip(items, texts)):
+        if index in (0, 4):
+            assert line == f"- [x] {text}（勾选于 2026-11-28 09:05）"
+        else:
+            assert line == f"- [ ] {text}"
+    assert md.endswith("## 备注\n\n```text\n第一行\n第二行 *不是强调*\n```\n")
+
+    name, raw = download_text(page, box.get_by_role("button", name="导出 JSON"))
+    assert name == "operations-upgrade-before-20261128-1030.json"
+    data = json.loads(raw)
+    assert data["format"] == "handbook-checklist-record" and data["schema"] == 2
+    assert data["title"] == "升级前检查单"
+    assert data["mode"] == "DO-CONFIRM"
+    assert data["checklist"] == "before"
+    assert data["page"]["path"] == "operations/upgrade"
+    assert data["page"]["title"] == "系统升级"
+    assert data["page"]["url"] == site.url(UPGRADE)
+    assert data["exported_at"] == "2026-11-28T10:30:00+08:00"
+    assert data["progress"] == {"done": 2, "total": len(texts)}
+    assert data["record"] == {"operator": "值班工程师甲", "ticket": "CHG-2026-118",
+                              "start": "2026-11-28T09:05:00+08:00", "notes": "第一行\n第二行 *不是强调*"}
+    assert [i["id"] for i in data["items"]] == ids
+    assert [i["text"] for i in data["items"]] == texts
+    assert [i["checked"] for i in data["items"]] == [i in (0, 4) for i in range(len(texts))]
+    assert [i["checked_at"] for i in data["items"]] == [
+        "2026-11-28T09:05:00+08:00" if i in (0, 4) else None for i in range(len(texts))]
+    no_errors(log)
+
+
+def test_print_shows_boxes_and_record_without_navigation(page_factory, site_url):
+    page, log = new_page(page_factory, site_url)
+    page.add_init_script("""
+      window.print = () => {
+        window.__printed = {
+          body: document.body.className,
+          shown: [...document.querySelectorAll('.hb-checklist')]
+            .filter(e => getComputedStyle(e).display !== 'none').map(e => e.dataset.checklist),
+          nav: getComputedStyle(document.querySelector('.md-sidebar--primary')).display,
+          header: getComputedStyle(document.querySelector('.md-header')).display,
+        };
+      };
+    """)
+    page.goto(site_url + "operations/upgrade/")
+    ready(page)
+    boxes(page).nth(0).click()
+    checklist(page).get_by_label("备注").fill("打印的备注\n第二行")
+    page.emulate_media(media="print")
+    # 打印样式下按钮本身隐藏，所以直接派发点击事件
+    checklist(page).locator(".hb-checklist__actions button", has_text="打印本检查单").dispatch_event("click")
+    printed = page.evaluate("window.__printed")
+    assert "hb-print-one" in printed["body"]
+    assert printed["shown"] == ["before"]
+    assert printed["nav"] == "none" and printed["header"] == "none"
+    assert "hb-print-one" not in page.evaluate("document.body.className"), "打印后恢复原样"
+    box = checklist(page)
+    assert box.locator(".hb-checklist__actions").is_hidden()
+    assert box.get_by_label("备注").is_hidden()
+    notes = box.locator(".hb-checklist__print-notes")
+    assert notes.is_visible() and notes.inner_text() == "打印的备注\n第二行"
+    assert boxes(page).nth(0).is_visible() and boxes(page).nth(0).is_checked()
+    assert box.get_by_label("执行人").is_visible()
+    no_errors(log)
+
+
+def test_reset_asks_first_and_offers_export(page_factory, site):
+    page, log = open_page(page_factory, site)
+    box = checklist(page)
+    boxes(page).nth(0).click()
+    boxes(page).nth(1).click()
+    box.get_by_label("执行人").fill("值班工程师甲")
+    box.get_by_label("备注").fill("备注")
+    box.get_by_role("button", name="清空重来").click()
+    dialog = page.get_by_role("dialog", name="清空“升级前检查单”？")
+    assert dialog.is_visible()
+    assert "不能恢复" in dialog.inner_text()
+    page.keyboard.press("Escape")
+    assert dialog.is_hidden()
+    assert boxes(page).nth(0).is_checked(), "取消后不清空"
+
+    box.get_by_role("button", name="清空重来").click()
+    dialog.get_by_role("button", name="取消").click()
+    assert boxes(page).nth(1).is_checked()
+
+    box.get_by_role("button", name="清空重来").click()
+    _, md = download_text(page, dialog.get_by_role("button", name="先导出 Markdown"))
+    assert "- 执行人：值班工程师甲" in md and md.count("- [x] ") == 2
+    _, raw = download_text(page, dialog.get_by_role("button", name="先导出 JSON"))
+    assert json.loads(raw)["progress"]["done"] == 2
+    assert dialog.is_visible(), "导出后对话框仍在，等用户确认"
+    dialog.get_by_role("button", name="清空", exact=True).click()
+    assert dialog.is_hidden()
+    assert not any(b.is_checked() for b in boxes(page).all())
+    assert box.get_by_label("执行人").input_value() == ""
+    assert box.get_by_label("备注").input_value() == ""
+    assert box.locator(".hb-checklist__time time").count() == 0
+    assert stored(page) is None
+    assert checklist(page, "plan").locator(".hb-checklist__record").count() == 1
+    page.reload()
+    ready(page)
+    assert not any(b.is_checked() for b in boxes(page).all())
+    no_errors(log)
+
+
+def test_user_text_is_never_html(page_factory, site):
+    page, log = open_page(page_factory, site)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    box = checklist(page)
+    box.get_by_label("执行人").fill(XSS)
+    box.get_by_label("变更或事件编号").fill(XSS)
+    box.get_by_label("备注").fill(f"前 {XSS} 后")
+    boxes(page).nth(0).click()
+    second = page.context.new_page()
+    second.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    second.goto(site.url(UPGRADE))
+    ready(second)
+    page.reload()
+    ready(page)
+    box = checklist(page)
+    box.get_by_label("备注").fill(f"再改 {XSS}")  # 经 storage 事件送到第二个标签页
+    expect_value(second, "备注", f"再改 {XSS}")
+    for tab in (page, second):
+        assert tab.locator("img[src=x]").count() == 0
+        assert checklist(tab).get_by_label("执行人").input_value() == XSS
+        assert checklist(tab).locator(".hb-checklist__print-notes").text_content() == f"再改 {XSS}"
+    _, md = download_text(page, box.get_by_role("button", name="导出 Markdown"))
+    assert "- 执行人：\\<img src=x onerror=alert(1)\\>" in md
+    assert f"```text\n再改 {XSS}\n```" in md
+    assert dialogs == []
+    no_errors(log)
+
+
+# ---------------------------------------------------------------- 无障碍
+
+
+def test_boxes_have_labels_and_keyboard_works(page_factory, site_url):
+    page, log = new_page(page_factory, site_url)
+    page.goto(site_url + "operations/upgrade/")
+    ready(page)
+    for cid in ("plan", "before", "during", "after"):
+        # 可访问名称就是条目的全部文字（含“示例”标记）
+        labels = checklist(page, cid).locator(".hb-checklist__text").evaluate_all(
+            "els => els.map(e => e.textContent.replace(/\\s+/g, ' ').trim())")
+        assert labels and all(labels) and len(labels) == boxes(page, cid).count()
+        for text in labels:
+            name = re.compile(r"^\s*" + r"\s*".join(map(re.escape, text.replace(" ", ""))) + r"\s*$")
+            assert checklist(page, cid).get_by_role("checkbox", name=name).count() == 1, text
+        group = checklist(page, cid)
+        assert group.get_attribute("role") == "group"
+        assert group.get_by_role("status").count() == 1
+        for label in ("执行人", "变更或事件编号", "开始时间", "备注"):
+            assert group.get_by_label(label, exact=True).count() == 1
+    first = boxes(page).nth(0)
+    first.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.itemId") == first.get_attribute("data-item-id")
+    outline = first.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline != "none", "键盘聚焦时有可见的焦点框"
+    page.keyboard.press("Space")
+    assert first.is_checked()
+    assert checklist(page).get_by_role("status").inner_text().startswith("已完成 1 项")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    assert boxes(page).nth(1).is_checked()
+    size = first.bounding_box()
+    assert size["width"] >= 16 and size["height"] >= 16, "复选框有真实的可点击大小"
+    assert page.locator(".hb-checklist .task-list-indicator").count() == 0
+    no_errors(log)
+
+
+def test_task_lists_outside_checklists_stay_read_only(page_factory, site_url):
+    page, _ = new_page(page_factory, site_url)
+    page.goto(site_url + "operations/upgrade/")
+    ready(page)
+    page.evaluate("""() => {
+      const div = document.createElement('div');
+      div.innerHTML = '<ul class="task-list"><li class="task-list-item"><label class="task-list-control">'
+        + '<input type="checkbox" disabled><span class="task-list-indicator"></span></label> 只读</li></ul>';
+      document.querySelector('.md-content__inner').appendChild(div);
+      HandbookChecklist.enhance(document);
+    }""")
+    assert page.locator(".md-content__inner > div:last-child input").is_disabled()
+    assert len(page.evaluate("HandbookChecklist.instances().map(i => i.id)")) == 4
+
+
+# ---------------------------------------------------------------- 改过的检查单、即时导航
+
+# 追加到备份恢复测试页末尾的一张检查单（页面原有内容和锚点保持不变，其他页面的链接仍然有效）。
+FIXTURE_SECTION = """
+
+## 测试用检查单
+
+<div class="hb-checklist" data-checklist="demo" data-title="示例检查单" data-mode="read-do" markdown="1">
+
+{items}
+
+</div>
+"""
+BEFORE_EDIT = [
+    "- [ ] 确认备份作业成功",
+    "- [ ] 核对记录数与备份报告一致",
+    "- [ ] 抽查二十张发票",
+    '- [ ] <span data-item="restore-env">准备隔离的恢复环境</span>',
+    "- [ ] 删除恢复环境里的数据",
+]
+AFTER_EDIT = [
+    "- [ ] 核对记录数，与备份报告一致。",  # 换了位置、改了标点：仍是同一条
+    "- [ ] 确认 备份作业 成功",  # 只改空格：仍是同一条
+    "- [ ] 抽查三十张发票",  # 改了意思：新条目
+    '- [ ] <span data-item="restore-env">准备与生产隔离的恢复环境</span>',  # 固定编号：保留
+    "- [ ] 记下恢复耗时",  # 新加的条目
+]
+
+
+@pytest.fixture(params=["http", "file"])
+def editable(request, tmp_path):
+    project = copy_project(tmp_path / "project")
+    set_config(project, offline=request.param == "file")
+    page_file = project / "docs" / "operations" / "backup-restore-test.md"
+    original = page_file.read_text(encoding="utf-8")
+    site = tmp_path / "site"
+
+    def write(items):
+        page_file.write_text(original + FIXTURE_SECTION.format(items="\n".join(items)), encoding="utf-8")
+        build(project, site)
+
+    write(BEFORE_EDIT)
+    if request.param == "http":
+        server, base = serve_directory(site)
+        yield Site(base, offline=False), write
+        server.shutdown()
+    else:
+        yield Site(site.as_uri() + "/", offline=True), write
+
+
+def test_edited_checklist_keeps_unrelated_ticks_and_drops_the_changed_one(page_factory, editable):
+    site, write = editable
+    page, log = new_page(page_factory, site.base)
+    page.goto(site.url("operations/backup-restore-test"))
+    ready(page)
+    ids = [b.get_attribute("data-item-id") for b in boxes(page, "demo").all()]
+    assert ids[3] == "restore-env"
+    for index in range(4):
+        boxes(page, "demo").nth(index).click()
+    old_changed = ids[2]
+
+    write(AFTER_EDIT)
+    page.reload()
+    ready(page)
+    assert item_texts(page, "demo") == ["核对记录数，与备份报告一致。", "确认 备份作业 成功", "抽查三十张发票",
+                                        "准备与生产隔离的恢复环境", "记下恢复耗时"]
+    assert [b.is_checked() for b in boxes(page, "demo").all()] == [True, True, False, True, False]
+    new_ids = [b.get_attribute("data-item-id") for b in boxes(page, "demo").all()]
+    assert new_ids[:2] == [ids[1], ids[0]] and new_ids[3] == "restore-env"
+    assert old_changed not in new_ids
+    assert checklist(page, "demo").get_by_role("status").inner_text() == "已完成 3 项，共 5 项"
+    _, raw = download_text(page, checklist(page, "demo").get_by_role("button", name="导出 JSON"))
+    assert [i["id"] for i in json.loads(raw)["items"]] == new_ids
+    boxes(page, "demo").nth(4).click()
+    state = json.loads(stored(page, "handbook:checklist:v2:operations/backup-restore-test:demo"))
+    assert sorted(state["items"]) == sorted([ids[0], ids[1], "restore-env", new_ids[4]])
+    no_errors(log)
+
+
+@pytest.fixture(scope="module")
+def instant_site(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("instant") / "project")
+    set_config(project, instant=True)
+    site = project.parent / "site"
+    site.mkdir()
+    server, base = serve_directory(site)
+    # 即时导航只接管 site_url 之内的链接，所以按实际提供的地址构建
+    result = run_build(project, site, HANDBOOK_SITE_URL=base)
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    yield base
+    server.shutdown()
+
+
+def test_instant_navigation_reinitialises_once_per_page(page_factory, instant_site):
+    page, log = new_page(page_factory, instant_site)
+    page.goto(instant_site + "operations/upgrade/")
+    ready(page)
+    page.evaluate("window.__sameDocument = true")
+    boxes(page).nth(0).click()
+    page.locator(".md-content a", has_text="预防性维护").first.click()
+    page.wait_for_url(re.compile("maintenance"))
+    ready(page)
+    assert page.evaluate("window.__sameDocument") is True, "即时导航没有重新加载页面"
+    boxes(page, "daily").nth(0).click()
+    page.locator(".md-content a", has_text="系统升级").first.click()
+    page.wait_for_url(re.compile("upgrade"))
+    page.wait_for_selector('.hb-checklist--ready[data-checklist="before"]')
+    assert page.evaluate("window.__sameDocument") is True
+    assert boxes(page).nth(0).is_checked()
+    assert checklist(page).locator(".hb-checklist__head").count() == 1
+    assert checklist(page).locator(".hb-checklist__record").count() == 1
+    assert page.evaluate("HandbookChecklist.instances().map(i => i.page + ':' + i.id)") == [
+        "operations/upgrade:plan", "operations/upgrade:before", "operations/upgrade:during",
+        "operations/upgrade:after"]
+    boxes(page).nth(1).click()
+    assert boxes(page).nth(1).is_checked()
+    keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('handbook:checklist:v2:')).sort()")
+    assert keys == ["handbook:checklist:v2:operations/maintenance:daily", KEY]
+    assert len(json.loads(stored(page))["items"]) == 2
+    no_errors(log)

@@ -1,0 +1,131 @@
+"""检查单引擎的纯逻辑（Node 单元测试）与检查单页面用到的数据文件、宏。"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+from macros import checklists, datafiles
+
+NODE = shutil.which("node") or "/usr/bin/node"
+ENGINE = ROOT / "docs" / "assets" / "javascripts" / "checklist.js"
+NODE_TESTS = ROOT / "tests" / "js" / "checklist.test.js"
+
+
+def run_node(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, TZ="Asia/Shanghai")
+    return subprocess.run([NODE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_node_unit_tests_pass():
+    result = run_node("--test", str(NODE_TESTS))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    passed = int(re.search(r"^# pass (\d+)$", output, re.M).group(1))
+    assert passed >= 20, output
+    assert re.search(r"^# fail 0$", output, re.M), output
+
+
+def fnv1a(text: str) -> str:
+    """独立的 32 位 FNV-1a 参考实现（UTF-8 字节）。"""
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        value ^= byte
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return f"{value:08x}"
+
+
+def test_item_ids_match_an_independent_implementation():
+    texts = ["确认回滚方案已演练", "abc", "备份全部关键数据和配置并抽取一份恢复成功"]
+    script = (
+        "const c = require(process.argv[1]);"
+        "console.log(JSON.stringify(JSON.parse(process.argv[2]).map(t => c.deriveItemId(t))));"
+    )
+    result = run_node("-e", script, str(ENGINE), json.dumps(texts))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [f"t-{fnv1a(t)}" for t in texts]
+
+
+def test_engine_has_no_network_or_html_injection():
+    source = ENGINE.read_text(encoding="utf-8")
+    for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "fetch(",
+                      "XMLHttpRequest", "eval(", "new Function"):
+        assert forbidden not in source, forbidden
+
+
+# ---------------------------------------------------------------- 数据文件
+
+
+def test_threshold_files_load_and_are_listed_as_examples():
+    triggers = checklists.load_upgrade_thresholds(ROOT)
+    assert {entry["action"] for entry in triggers.values()} == {"pause", "rollback"}
+    limits = checklists.load_maintenance_thresholds(ROOT)
+    listed = "\n".join(datafiles.example_values(ROOT))
+    for key, entry in triggers.items():
+        if entry.get("example"):
+            assert f"triggers.{key} = {entry['value']}" in listed
+    for key in limits:
+        assert f"limits.{key} =" in listed
+    assert "upgrade_thresholds.yml" in datafiles.LOADERS
+    assert "maintenance_thresholds.yml" in datafiles.LOADERS
+
+
+def _project_with(tmp_path, name: str, text: str):
+    (tmp_path / "data").mkdir()
+    for source in (ROOT / "data").glob("*.yml"):
+        shutil.copy(source, tmp_path / "data" / source.name)
+    (tmp_path / "data" / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+BROKEN_TRIGGERS = [
+    ("triggers:\n  a:\n    action: stop\n    symptom: x\n    metric: x\n    where: x\n    decides: x\n",
+     "data/upgrade_thresholds.yml:3: triggers.a 的字段 action 取值无效"),
+    ("triggers:\n  a:\n    action: pause\n    symptom: x\n    metric: x\n    where: x\n",
+     "data/upgrade_thresholds.yml:3: triggers.a 缺少字段 decides"),
+    ("triggers:\n  a:\n    action: pause\n    symptom: x\n    metric: x\n    where: x\n    decides: x\n"
+     "    value: 3\n    unit: 秒\n", "triggers.a 有阈值，须写 example"),
+    ("triggers:\n  a:\n    action: pause\n    symptom: x\n    metric: x\n    where: x\n    decides: x\n"
+     "    value: 3\n    unit: 年\n    example: true\n", "triggers.a 的 unit 只能取"),
+    ("triggers:\n  a:\n    action: pause\n    symptom: x\n    metric: x\n    where: x\n    decides: x\n"
+     "    op: gt\n", "triggers.a 写了 op，还要写 value 和 unit"),
+    ("triggers:\n  a:\n    action: pause\n    symptom: x\n    metric: x\n    where: x\n    decides: x\n",
+     "triggers 中至少要有一条 action: rollback"),
+]
+
+
+@pytest.mark.parametrize("text, message", BROKEN_TRIGGERS)
+def test_broken_upgrade_thresholds_stop_with_file_and_line(tmp_path, text, message):
+    root = _project_with(tmp_path, "upgrade_thresholds.yml", text)
+    with pytest.raises(datafiles.DataError) as caught:
+        checklists.load_upgrade_thresholds(root)
+    assert message in str(caught.value)
+    assert str(caught.value).startswith("data/upgrade_thresholds.yml")
+
+
+def test_broken_maintenance_threshold_names_file_and_line(tmp_path):
+    text = "limits:\n  disk:\n    name: 磁盘\n    value: 80\n    unit: '%'\n    example: true\n" \
+           "  cert:\n    name: 证书\n    value: -1\n    unit: 天\n    example: true\n"
+    root = _project_with(tmp_path, "maintenance_thresholds.yml", text)
+    with pytest.raises(datafiles.DataError, match=r"^data/maintenance_thresholds.yml:8: limits.cert 的字段 value"):
+        checklists.load_maintenance_thresholds(root)
+
+
+def test_conditions_are_worded_and_escaped():
+    entry = {"op": "gt", "value": 1, "unit": "%", "hold": {"value": 3, "unit": "分钟"}, "example": True}
+    text = checklists.format_condition(entry, "upgrade_thresholds.yml")
+    assert text.startswith("<strong>高于 1%，持续 3 分钟</strong>")
+    assert 'class="hb-example"' in text and "data/upgrade_thresholds.yml" in text
+    assert checklists.format_condition({"value": 1.5, "unit": "倍", "op": "lt", "example": False}, "x") \
+        == "<strong>低于 1.5 倍</strong>"
+    assert checklists.format_condition({}, "x", "出现即暂停") == "<strong>出现即暂停</strong>"
+    table = checklists.triggers_table(
+        {"a": {"action": "pause", "symptom": "<b>|x", "metric": "m", "where": "w", "decides": "d"}}, "pause")
+    assert "&lt;b&gt;&#124;x" in table and "<b>" not in table
+    with pytest.raises(checklists.UnknownKey):
+        checklists.triggers_table({}, "stop")
