@@ -41,6 +41,12 @@ def on_config(config):
             f"生产构建中仍有 {len(examples)} 个示例值，请在 data/ 中替换为本单位的真实值，"
             f"并去掉 example: true：\n  {listing}"
         )
+    # 内网版启用即时导航（Material 用 fetch 换页）；离线包在 file:// 下不能用 fetch，保持普通跳转
+    offline = config.plugins.get("material/offline")
+    features = config.theme["features"]
+    if (not (offline and offline.config.enabled) and config.use_directory_urls
+            and "navigation.instant" not in features):
+        features.append("navigation.instant")
     _state["root"] = root
     _state["patterns"] = handtyped.patterns(facts, contacts)
     return config
