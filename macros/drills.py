@@ -1,6 +1,702 @@
-"""（编写中）"""
+"""应急演练与培训的数据与宏：演练计划、场景库、演练控制台、自测题和术语表。
+
+数据文件（每个都有校验函数，出错时指明文件、行号和条目，如
+``data/drill_scenarios.yml:57: scenarios.month_end_overload.injects[2]: ……``）：
+
+- data/drill_calendar.yml：演练形式、角色、停止演练的暗号、复盘时限、全年日历；
+- data/drill_scenarios.yml：场景库（目标、参加人员、起始情况、情况注入、期望处置、成功标准、评估检查单）；
+- data/quiz.yml：自测题（单选、多选、解释、重读的页面）；
+- data/glossary.yml：术语表；缩写的悬停说明在 includes/abbreviations.md（abbr 扩展的写法），
+  也由这里校验。
+
+数据里指向手册的链接写成 docs 下的相对路径（可带锚点），校验时确认页面和锚点都存在；
+宏输出 Markdown 链接，由 MkDocs 改写成目录式或离线版网址。
+
+页面交互（演练时钟、情况注入、观察记录与导出、自测题的作答与得分）在
+docs/assets/javascripts/drills.js，建立在检查单引擎（checklist.js 的 window.HandbookChecklist）
+的存储、记录和导出之上。
+"""
 from __future__ import annotations
+
+import json
+import posixpath
+import re
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from macros import datafiles
+from macros.datafiles import (
+    DataError, Mapping, Where, is_bool, is_text, keyed_entries, load_yaml, rel, require_fields,
+    require_mapping,
+)
+
+ROOT = datafiles.ROOT
+
+KINDS = ("tabletop", "functional", "full_scale")
+ROLES = ("facilitator", "player", "observer", "safety_officer")
+DEADLINE_UNITS = ("个工作日", "天")
+QUESTION_TYPES = {"single": "单选", "multi": "多选"}
+LETTERS = "ABCDEF"
+ABBREVIATIONS = "includes/abbreviations.md"
+
+
+# ---------------------------------------------------------------- 手册页面与锚点
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_ATTR = re.compile(r"\s*\{:?\s*([^}]*)\}\s*$")
+_ID_ATTR = re.compile(r"(?:^|\s)#([^\s}]+)")
+_FRONT_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.M)
+
+
+def _slugify():
+    from pymdownx.slugs import slugify
+    return slugify(case="lower")
+
+
+def _plain(raw: str) -> str:
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", raw)
+    text = re.sub(r"<[^>]+>", "", text)
+    return text.replace("**", "").replace("`", "").replace("*", "").strip()
+
+
+_page_cache: dict[Path, tuple[str, dict[str, str]]] = {}
+
+
+def page_info(path: Path) -> tuple[str, dict[str, str]]:
+    """页面标题（front matter 的 title）和 {锚点: 标题文字}。锚点按 pymdownx slugify（小写）算。"""
+    stamp = path.stat().st_mtime_ns
+    key = path.resolve()
+    cached = _page_cache.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    text = path.read_text(encoding="utf-8")
+    title = path.stem
+    body = text
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end != -1:
+            found = _FRONT_TITLE.search(text[4:end])
+            if found:
+                title = found.group(1).strip("\"'")
+            body = text[text.find("\n", end + 1) + 1:]
+    slugify = _slugify()
+    anchors: dict[str, str] = {}
+    in_fence = False
+    for line in body.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        match = None if in_fence else _ATX.match(line)
+        if not match:
+            continue
+        heading = match.group(2)
+        explicit = None
+        attr = _ATTR.search(heading)
+        if attr:
+            ids = _ID_ATTR.findall(attr.group(1))
+            explicit = ids[0] if ids else None
+            heading = heading[: attr.start()]
+        if "{{" in heading:
+            continue
+        anchors.setdefault(explicit or slugify(_plain(heading), "-"), _plain(heading))
+    result = (title, anchors)
+    _page_cache[key] = (stamp, result)
+    return result
+
+
+def check_link(where: Where, node: Any, label: str, target: Any, root: Path) -> None:
+    """target 形如 incident/overload.md#先做这几件事：页面必须存在，锚点必须是该页的标题。"""
+    if not is_text(target):
+        raise where.at(node, f"{label}: 链接应当是 docs 下的页面路径，实际为 {target!r}")
+    path, _, anchor = str(target).partition("#")
+    if path.startswith("/") or not path.endswith(".md") or ".." in path.split("/"):
+        raise where.at(node, f"{label}: 链接 {target!r} 应当写成 docs 下的相对路径，如 incident/overload.md")
+    file = root / "docs" / path
+    if not file.is_file():
+        raise where.at(node, f"{label}: 链接 {target} 指向的页面 docs/{path} 不存在")
+    if anchor:
+        _, anchors = page_info(file)
+        if anchor not in anchors:
+            known = "、".join(anchors) or "（无）"
+            raise where.at(node, f"{label}: 链接 {target} 的锚点 #{anchor} 不在 docs/{path} 中（可用：{known}）")
+
+
+def link_label(target: str, root: Path) -> str:
+    """链接文字：页面标题，带锚点时加上小节标题，如“服务器负载过高 · 先做这几件事”。"""
+    path, _, anchor = target.partition("#")
+    title, anchors = page_info(root / "docs" / path)
+    return f"{title} · {anchors[anchor]}" if anchor else title
+
+
+def relative_link(from_src_uri: str, target: str) -> str:
+    path, _, anchor = target.partition("#")
+    link = posixpath.relpath(path, posixpath.dirname(from_src_uri) or ".")
+    return f"{link}#{anchor}" if anchor else link
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!#|])")
+
+
+def md_text(text: Any) -> str:
+    """放进 Markdown 的数据文字：先转义 HTML，再转义 Markdown 标记和表格竖线。"""
+    return _MD_SPECIAL.sub(r"\\\1", escape(str(text), quote=False)).replace("\n", " ")
+
+
+def md_link(target: str, from_src_uri: str, root: Path, text: str | None = None) -> str:
+    return f"[{md_text(text or link_label(target, root))}]({relative_link(from_src_uri, target)})"
+
+
+# ---------------------------------------------------------------- 校验小工具
+
+
+def _is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(is_text(item) for item in value)
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value)
+
+
+def _is_minute(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 24 * 60
+
+
+def _is_positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _unique_texts(where: Where, items: list, label: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item in seen:
+            raise where.at(items, f"{label}: 条目重复：{item!r}")
+        seen.add(item)
+
+
+def _file(root: Path, name: str) -> tuple[Path, Where]:
+    path = root / "data" / name
+    return path, Where(rel(path, root))
+
+
+# ---------------------------------------------------------------- 场景库
+
+
+@datafiles.datafile("drill_scenarios.yml")
+def load_drill_scenarios(root: Path = ROOT) -> Mapping:
+    """读取并校验 data/drill_scenarios.yml。"""
+    path, where = _file(root, "drill_scenarios.yml")
+    scenarios = keyed_entries(where, load_yaml(path, root), "scenarios")
+    for key, entry in scenarios.items():
+        label = f"scenarios.{key}"
+        require_fields(
+            where, entry, f"{label}:",
+            {"title": is_text, "summary": is_text,
+             "kinds": lambda v: _is_list(v) and all(k in KINDS for k in v) and len(set(v)) == len(v),
+             "duration": _is_positive_int, "objectives": _is_text_list, "participants": _is_text_list,
+             "situation": is_text, "injects": _is_list, "actions": _is_list, "success": _is_text_list,
+             "evaluation": _is_text_list},
+        )
+        _unique_texts(where, entry["evaluation"], f"{label}.evaluation")
+        previous = None
+        for index, inject in enumerate(entry["injects"]):
+            item = f"{label}.injects[{index}]"
+            require_fields(
+                where, inject, f"{item}:",
+                {"at": _is_minute, "from": is_text, "text": is_text},
+                {"to": is_text, "expect": is_text, "page": is_text},
+            )
+            if previous is not None and inject["at"] < previous:
+                raise where.at(
+                    inject,
+                    f"{item}: 时间 {inject['at']} 分钟早于前一条 injects[{index - 1}] 的 {previous} 分钟；"
+                    f"情况注入要按时间先后排列",
+                )
+            if inject["at"] > entry["duration"]:
+                raise where.at(
+                    inject, f"{item}: 时间 {inject['at']} 分钟超出了演练时长 duration（{entry['duration']} 分钟）"
+                )
+            previous = inject["at"]
+            if "page" in inject:
+                check_link(where, inject, item, inject["page"], root)
+        for index, action in enumerate(entry["actions"]):
+            item = f"{label}.actions[{index}]"
+            require_fields(where, action, f"{item}:", {"role": is_text, "do": is_text, "page": is_text})
+            check_link(where, action, item, action["page"], root)
+    return scenarios
+
+
+# ---------------------------------------------------------------- 演练计划
+
+
+@datafiles.datafile("drill_calendar.yml")
+def load_drill_calendar(root: Path = ROOT) -> Mapping:
+    """读取并校验 data/drill_calendar.yml；日历里的场景必须在场景库中，且适合该演练形式。"""
+    path, where = _file(root, "drill_calendar.yml")
+    doc = require_mapping(where, load_yaml(path, root), "文件顶层")
+    expected = {"kinds", "roles", "code_word", "deadlines", "calendar"}
+    if set(doc) != expected:
+        raise where.at(doc, f"文件顶层应当是 {'、'.join(sorted(expected))}，实际为 {'、'.join(sorted(doc))}")
+
+    kinds = require_mapping(where, doc["kinds"], "kinds")
+    if list(kinds) != list(KINDS):
+        raise where.at(kinds, f"kinds 的键应当依次为 {'、'.join(KINDS)}，实际为 {'、'.join(map(str, kinds))}")
+    for key, kind in kinds.items():
+        require_fields(where, kind, f"kinds.{key}:", {"name": is_text, "what": is_text, "systems": is_text,
+                                                       "who": is_text})
+
+    roles = require_mapping(where, doc["roles"], "roles")
+    if list(roles) != list(ROLES):
+        raise where.at(roles, f"roles 的键应当依次为 {'、'.join(ROLES)}，实际为 {'、'.join(map(str, roles))}")
+    for key, role in roles.items():
+        require_fields(where, role, f"roles.{key}:", {"name": is_text, "duty": is_text, "not": is_text})
+
+    require_fields(where, doc["code_word"], "code_word:", {"value": is_text, "example": is_bool},
+                   {"note": is_text})
+
+    deadlines = require_mapping(where, doc["deadlines"], "deadlines")
+    for key, deadline in deadlines.items():
+        require_fields(where, deadline, f"deadlines.{key}:",
+                       {"name": is_text, "value": _is_positive_int, "unit": lambda v: v in DEADLINE_UNITS,
+                        "example": is_bool})
+
+    calendar = doc["calendar"]
+    if not _is_list(calendar):
+        raise where.at(doc, "calendar 应当是非空列表")
+    scenarios = load_drill_scenarios(root)
+    previous = 0
+    for index, entry in enumerate(calendar):
+        item = f"calendar[{index}]"
+        require_fields(
+            where, entry, f"{item}:",
+            {"month": lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 12,
+             "kind": lambda v: v in KINDS, "scenario": is_text, "example": is_bool},
+            {"note": is_text},
+        )
+        if entry["month"] < previous:
+            raise where.at(entry, f"{item}: {entry['month']} 月排在了 {previous} 月之后；日历要按月份排列")
+        previous = entry["month"]
+        if entry["scenario"] not in scenarios:
+            raise where.at(entry, f"{item}: 场景 {entry['scenario']!r} 不在 data/drill_scenarios.yml 中"
+                                  f"（可用：{'、'.join(scenarios)}）")
+        allowed = scenarios[entry["scenario"]]["kinds"]
+        if entry["kind"] not in allowed:
+            raise where.at(entry, f"{item}: 场景 {entry['scenario']} 不适合 {entry['kind']}"
+                                  f"（它的 kinds 是 {'、'.join(allowed)}）")
+    for kind in KINDS:
+        if not any(entry["kind"] == kind for entry in calendar):
+            raise where.at(calendar, f"calendar 中全年至少要有一次 {kind}（{kinds[kind]['name']}）")
+    return doc
+
+
+# ---------------------------------------------------------------- 自测题
+
+
+@datafiles.datafile("quiz.yml")
+def load_quiz(root: Path = ROOT) -> Mapping:
+    """读取并校验 data/quiz.yml：每题的答案必须是存在的选项，重读的页面必须存在。"""
+    path, where = _file(root, "quiz.yml")
+    quizzes = keyed_entries(where, load_yaml(path, root), "quizzes")
+    ids: dict[str, str] = {}
+    for key, quiz in quizzes.items():
+        label = f"quizzes.{key}"
+        require_fields(where, quiz, f"{label}:", {"title": is_text, "audience": is_text, "questions": _is_list})
+        for index, question in enumerate(quiz["questions"]):
+            item = f"{label}.questions[{index}]"
+            require_fields(
+                where, question, f"{item}:",
+                {"id": lambda v: isinstance(v, str) and bool(datafiles.KEY.match(v)),
+                 "type": lambda v: v in QUESTION_TYPES, "question": is_text,
+                 "options": lambda v: _is_text_list(v) and 2 <= len(v) <= len(LETTERS),
+                 "answer": lambda v: v not in (None, "", []), "explanation": is_text, "page": is_text},
+            )
+            qid = question["id"]
+            if qid in ids:
+                raise where.at(question, f"{item}: 题目编号 {qid} 与 {ids[qid]} 重复（编号要全站唯一）")
+            ids[qid] = item
+            _unique_texts(where, question["options"], f"{item}.options")
+            _check_answer(where, question, item)
+            check_link(where, question, item, question["page"], root)
+    return quizzes
+
+
+def answer_letters(question: dict) -> list[str]:
+    answer = question["answer"]
+    return [answer] if isinstance(answer, str) else list(answer)
+
+
+def _check_answer(where: Where, question: dict, item: str) -> None:
+    answer = question["answer"]
+    valid = LETTERS[: len(question["options"])]
+    if question["type"] == "single":
+        if not isinstance(answer, str):
+            raise where.at(question, f"{item}: 单选题的 answer 只能是一个字母（{'、'.join(valid)} 之一），"
+                                     f"实际为 {answer!r}")
+        letters = [answer]
+    else:
+        if not isinstance(answer, list) or len(answer) < 2:
+            raise where.at(question, f"{item}: 多选题的 answer 要写成至少两个字母的列表，如 [A, C]；"
+                                     f"只有一个正确答案的请改成单选题。实际为 {answer!r}")
+        letters = answer
+        if len(set(letters)) != len(letters):
+            raise where.at(question, f"{item}: answer 中有重复的字母：{answer!r}")
+        if len(letters) == len(valid):
+            raise where.at(question, f"{item}: 多选题不能所有选项都正确")
+    for letter in letters:
+        if not isinstance(letter, str) or letter not in valid:
+            raise where.at(question, f"{item}: 答案 {letter!r} 不是有效的选项"
+                                     f"（这道题有 {len(valid)} 个选项：{'、'.join(valid)}）")
+
+
+# ---------------------------------------------------------------- 术语表与缩写
+
+_ABBR_LINE = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(\S.*)$")
+_ABBR_TERM = re.compile(r"^[A-Z][A-Z0-9]*(?:[/-][A-Z0-9]+)*$")
+
+
+def load_abbreviations(root: Path = ROOT) -> list[tuple[str, str]]:
+    """读取并校验 includes/abbreviations.md（abbr 扩展的写法：*[缩写]: 全称与说明）。"""
+    path = root / ABBREVIATIONS
+    if not path.is_file():
+        raise DataError(f"{ABBREVIATIONS}: 缩写文件不存在")
+    found: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _ABBR_LINE.match(line)
+        if not match:
+            raise DataError(f"{ABBREVIATIONS}:{number}: 每行应当写成 *[缩写]: 全称与说明，实际为 {line!r}")
+        term, meaning = match.group(1), match.group(2).strip()
+        if not _ABBR_TERM.match(term):
+            raise DataError(f"{ABBREVIATIONS}:{number}: 缩写 {term!r} 只能用大写字母和数字")
+        if term in seen:
+            raise DataError(f"{ABBREVIATIONS}:{number}: 缩写 {term} 与第 {seen[term]} 行重复")
+        seen[term] = number
+        found.append((term, meaning))
+    if not found:
+        raise DataError(f"{ABBREVIATIONS}: 没有任何缩写")
+    return found
+
+
+@datafiles.datafile("glossary.yml")
+def load_glossary(root: Path = ROOT) -> Mapping:
+    """读取并校验 data/glossary.yml（术语表），同时校验 includes/abbreviations.md。"""
+    path, where = _file(root, "glossary.yml")
+    groups = keyed_entries(where, load_yaml(path, root), "groups")
+    terms: dict[str, str] = {}
+    slugify = _slugify()
+    for key, group in groups.items():
+        label = f"groups.{key}"
+        require_fields(where, group, f"{label}:", {"title": is_text, "terms": _is_list})
+        for index, term in enumerate(group["terms"]):
+            item = f"{label}.terms[{index}]"
+            require_fields(where, term, f"{item}:", {"term": is_text, "definition": is_text},
+                           {"page": is_text, "see": _is_text_list})
+            name = term["term"]
+            if name in terms:
+                raise where.at(term, f"{item}: 术语 {name} 与 {terms[name]} 重复")
+            if not slugify(name, "-"):
+                raise where.at(term, f"{item}: 术语 {name!r} 算不出锚点")
+            terms[name] = item
+            if "page" in term:
+                check_link(where, term, item, term["page"], root)
+    for key, group in groups.items():
+        for index, term in enumerate(group["terms"]):
+            for other in term.get("see", []):
+                if other not in terms:
+                    raise where.at(term, f"groups.{key}.terms[{index}]: see 中的 {other!r} 不是术语表里的术语")
+    load_abbreviations(root)
+    return groups
+
+
+# ---------------------------------------------------------------- 显示
+
+
+def _badge(file: str) -> str:
+    return f'<span class="hb-example" title="示例值：部署前在 data/{file} 中替换">示例</span>'
+
+
+def _cell(text: Any) -> str:
+    return escape(str(text)).replace("|", "&#124;").replace("\n", " ")
+
+
+def format_offset(minutes: int) -> str:
+    """情况注入的时间，如 T+05:00、T+1:30:00（与 drills.js 的 formatOffset 一致）。"""
+    hours, mins = divmod(int(minutes), 60)
+    return f"T+{hours}:{mins:02d}:00" if hours else f"T+{mins:02d}:00"
+
+
+def attr_json(data: Any) -> str:
+    """放进 data-* 属性的 JSON（已转义，可以直接写在双引号里）。
+
+    不用 <script type="application/json">：Material 的即时导航换页时会把正文里的 script 元素
+    重新创建成可执行的脚本（丢掉 type 和 class），JSON 就成了语法错误，CSP 也会拦下它。"""
+    return escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=True)
+
+
+class UnknownKey(LookupError):
+    pass
+
+
+def _get(entries: dict, key: str, file: str) -> dict:
+    if key not in entries:
+        raise UnknownKey(f"data/{file} 中没有 {key!r}；可用的键：{', '.join(entries)}")
+    return entries[key]
+
+
+def _src_uri(env) -> str:
+    page = getattr(env, "page", None)
+    return page.file.src_uri if page is not None and getattr(page, "file", None) else "index.md"
+
+
+def render_scenario(key: str, sc: dict, calendar: dict, src: str, root: Path) -> str:
+    kinds = calendar["kinds"]
+    out = [f"## {md_text(sc['title'])} {{#{key}}}", ""]
+    kind_names = "、".join(kinds[k]["name"] for k in sc["kinds"])
+    months = [str(e["month"]) for e in calendar["calendar"] if e["scenario"] == key]
+    planned = f"；日历安排：{'、'.join(months)} 月" if months else ""
+    out += [f"*{md_text(sc['summary'])}*", "",
+            f"适合：{md_text(kind_names)}；时长：{sc['duration']} 分钟；情况注入 {len(sc['injects'])} 条{planned}。", ""]
+    out += ["**目标**", ""] + [f"- {md_text(t)}" for t in sc["objectives"]] + [""]
+    out += ["**参加人员**：" + "、".join(md_text(p) for p in sc["participants"]) + "。", ""]
+    out += ["**起始情况**", "", md_text(sc["situation"]), ""]
+    out += ["**情况注入**（主持人按时间给出；“期待的处置”只给主持人和观察员看）", "",
+            "| 时间 | 来源 → 交给 | 情况 | 期待的处置 |", "|---|---|---|---|"]
+    for inject in sc["injects"]:
+        route = _cell(inject["from"]) + (f" → {_cell(inject['to'])}" if inject.get("to") else "")
+        expect = _cell(inject.get("expect", ""))
+        if inject.get("page"):
+            expect += ("<br>" if expect else "") + "依据：" + md_link(inject["page"], src, root)
+        out.append(f"| {format_offset(inject['at'])} | {route} | {_cell(inject['text'])} | {expect} |")
+    out += ["", "**期望的处置**", "", "| 角色 | 做什么 | 依据 |", "|---|---|---|"]
+    for action in sc["actions"]:
+        out.append(f"| {_cell(action['role'])} | {_cell(action['do'])} | {md_link(action['page'], src, root)} |")
+    out += ["", "**成功标准**", ""] + [f"- {md_text(t)}" for t in sc["success"]] + [""]
+    run_link = relative_link(src, "drills/run.md#评估检查单")
+    out += [f"**评估检查单**（演练时在[执行演练]({run_link})页选这个场景，逐项勾选并导出）", ""]
+    out += [f"- [ ] {md_text(t)}" for t in sc["evaluation"]] + [""]
+    return "\n".join(out)
+
+
+def console_data(scenarios: dict, calendar: dict) -> dict:
+    """演练控制台需要的数据（页面里的 JSON）。"""
+    kinds = calendar["kinds"]
+    return {
+        "code_word": calendar["code_word"]["value"],
+        "roles": [calendar["roles"][k]["name"] for k in ("observer", "facilitator", "safety_officer", "player")],
+        "scenarios": [
+            {"id": key, "title": sc["title"], "kinds": [kinds[k]["name"] for k in sc["kinds"]],
+             "duration": sc["duration"],
+             "injects": [{"at": i["at"], "from": i["from"], "to": i.get("to", ""), "text": i["text"],
+                          "expect": i.get("expect", "")} for i in sc["injects"]]}
+            for key, sc in scenarios.items()
+        ],
+    }
+
+
+def render_quiz(key: str, quiz: dict, src: str, root: Path) -> str:
+    questions = quiz["questions"]
+    out = [
+        f"## {md_text(quiz['title'])} {{#quiz-{key}}}",
+        "",
+        f'<div class="hb-quiz" data-quiz="{escape(key)}" data-title="{escape(quiz["title"])}" markdown="1">',
+        "",
+        f'<p class="hb-quiz__meta">适合：{escape(quiz["audience"])}；共 {len(questions)} 题。</p>',
+        "",
+    ]
+    for number, question in enumerate(questions, start=1):
+        letters = answer_letters(question)
+        kind = QUESTION_TYPES[question["type"]]
+        out += [
+            f'<div class="hb-quiz__question" data-question="{escape(question["id"])}" '
+            f'data-type="{question["type"]}" data-answer="{escape(",".join(letters))}" markdown="1">',
+            "",
+            f'<p class="hb-quiz__stem"><span class="hb-quiz__number">{number}.</span> '
+            f'{escape(question["question"])} <span class="hb-quiz__kind">（{kind}）</span></p>',
+            '<ol class="hb-quiz__options" type="A">',
+        ]
+        for letter, option in zip(LETTERS, question["options"]):
+            out.append(f'<li data-option="{letter}">{escape(option)}</li>')
+        out += [
+            "</ol>",
+            "",
+            '<details class="hb-quiz__answer" markdown="1">',
+            "<summary>答案与解释</summary>",
+            "",
+            f"答案：**{'、'.join(letters)}**。{md_text(question['explanation'])}",
+            "",
+            f"重读：{md_link(question['page'], src, root)}",
+            "",
+            "</details>",
+            "",
+            "</div>",
+            "",
+        ]
+    out += ["</div>"]
+    return "\n\n" + "\n".join(out) + "\n\n"
 
 
 def register(env, root) -> None:
-    pass
+    scenarios = load_drill_scenarios(root)
+    calendar = load_drill_calendar(root)
+    quizzes = load_quiz(root)
+    glossary_groups = load_glossary(root)
+    kinds = calendar["kinds"]
+
+    # ---- 演练计划
+
+    @env.macro
+    def drill_code_word() -> str:
+        """停止演练的暗号，加粗，示例值带“示例”标记。"""
+        word = calendar["code_word"]
+        text = f"<strong>“{escape(word['value'])}”</strong>"
+        return text + _badge("drill_calendar.yml") if word["example"] else text
+
+    @env.macro
+    def drill_deadline(key: str) -> str:
+        """演练后的时限，如“5 个工作日”（示例值带标记）。"""
+        entry = _get(calendar["deadlines"], key, "drill_calendar.yml")
+        text = escape(f"{entry['value']} {entry['unit']}")
+        return text + _badge("drill_calendar.yml") if entry["example"] else text
+
+    @env.macro
+    def drill_frequency() -> str:
+        """全年演练次数的一句话，由日历算出。"""
+        entries = calendar["calendar"]
+        parts = [f"{kinds[k]['name']} {sum(e['kind'] == k for e in entries)} 次" for k in KINDS]
+        text = f"全年 {len(entries)} 次：" + "、".join(parts)
+        return escape(text) + (_badge("drill_calendar.yml") if any(e["example"] for e in entries) else "")
+
+    @env.macro
+    def drill_kinds() -> str:
+        rows = ["| 形式 | 怎么做 | 系统 | 谁参加 | 全年 |", "|---|---|---|---|---|"]
+        for key in KINDS:
+            kind = kinds[key]
+            count = sum(e["kind"] == key for e in calendar["calendar"])
+            rows.append(f"| **{_cell(kind['name'])}** | {_cell(kind['what'])} | {_cell(kind['systems'])} "
+                        f"| {_cell(kind['who'])} | {count} 次 |")
+        return "\n".join(rows)
+
+    @env.macro
+    def drill_calendar() -> str:
+        src = _src_uri(env)
+        rows = ["| 月份 | 形式 | 场景 | 说明 |", "|---|---|---|---|"]
+        for entry in calendar["calendar"]:
+            sc = scenarios[entry["scenario"]]
+            link = md_link(f"drills/scenarios.md#{entry['scenario']}", src, root, sc["title"])
+            month = f"{entry['month']} 月" + (_badge("drill_calendar.yml") if entry["example"] else "")
+            rows.append(f"| {month} | {_cell(kinds[entry['kind']]['name'])} | {link} "
+                        f"| {_cell(entry.get('note', ''))} |")
+        return "\n".join(rows)
+
+    @env.macro
+    def drill_roles() -> str:
+        rows = ["| 角色 | 做什么 | 不做什么 |", "|---|---|---|"]
+        for role in calendar["roles"].values():
+            rows.append(f"| **{_cell(role['name'])}** | {_cell(role['duty'])} | {_cell(role['not'])} |")
+        return "\n".join(rows)
+
+    # ---- 场景
+
+    @env.macro
+    def drill_scenario_index() -> str:
+        src = _src_uri(env)
+        rows = ["| 场景 | 适合的形式 | 时长 | 情况注入 | 日历安排 |", "|---|---|---|---|---|"]
+        for key, sc in scenarios.items():
+            months = "、".join(f"{e['month']} 月" for e in calendar["calendar"] if e["scenario"] == key) or "—"
+            link = md_link(f"drills/scenarios.md#{key}", src, root, sc["title"])
+            rows.append(f"| {link} | {_cell('、'.join(kinds[k]['name'] for k in sc['kinds']))} "
+                        f"| {sc['duration']} 分钟 | {len(sc['injects'])} 条 | {months} |")
+        return "\n".join(rows)
+
+    @env.macro
+    def drill_scenarios() -> str:
+        """场景库全文：每个场景一个二级标题（锚点是场景键）。"""
+        src = _src_uri(env)
+        return "\n\n".join(render_scenario(key, sc, calendar, src, root) for key, sc in scenarios.items())
+
+    @env.macro
+    def drill_console() -> str:
+        """演练控制台：没有脚本时是一段说明；场景数据放在 data-drill 属性里交给 drills.js。"""
+        src = _src_uri(env)
+        incident = relative_link(src, "incident/index.md")
+        severity = relative_link(src, "reference/severity.md#怎么定级")
+        library = relative_link(src, "drills/scenarios.md")
+        word = escape(calendar["code_word"]["value"])
+        return "\n\n".join([
+            f'<div class="hb-drill" data-drill-console="1" data-drill="{attr_json(console_data(scenarios, calendar))}" '
+            f'markdown="1">',
+            f'<p class="hb-drill__nojs" markdown="span">演练控制台需要浏览器启用 JavaScript。不能使用时，打印[场景库]({library})'
+            f'中的场景，由主持人用钟表计时、按时念出情况注入，观察员在纸上记下时间和观察。</p>',
+            f'<div class="hb-drill__aborted" role="alert" hidden markdown="1">\n\n'
+            f'**演练已用暗号“{word}”中止，转入真实处置。**从[事件响应]({incident})开始，'
+            f'按[事件分级]({severity})定级；演练记录先导出保存。\n\n</div>',
+            "</div>",
+        ]) + "\n\n"
+
+    @env.macro
+    def drill_evaluations() -> str:
+        """每个场景一张评估检查单（检查单引擎的写法），演练控制台只显示所选场景的那一张。"""
+        out = []
+        for key, sc in scenarios.items():
+            out += [
+                f'<div class="hb-drill-eval" data-drill-eval="{escape(key)}" markdown="1">',
+                "",
+                f'<div class="hb-checklist" data-checklist="eval-{escape(key)}" '
+                f'data-title="评估检查单：{escape(sc["title"])}" data-mode="do-confirm" markdown="1">',
+                "",
+            ]
+            out += [f"- [ ] {md_text(item)}" for item in sc["evaluation"]]
+            out += ["", "</div>", "", "</div>", ""]
+        return "\n\n" + "\n".join(out) + "\n"
+
+    # ---- 自测题
+
+    @env.macro
+    def quiz(key: str) -> str:
+        """一组自测题：没有脚本时是题目加可展开的答案；有脚本时可以作答、即时反馈、保存得分。"""
+        return render_quiz(key, _get(quizzes, key, "quiz.yml"), _src_uri(env), root)
+
+    @env.macro
+    def quiz_index() -> str:
+        src = _src_uri(env)
+        rows = ["| 题组 | 适合 | 题数 |", "|---|---|---|"]
+        for key, item in quizzes.items():
+            link = md_link(f"training/quiz.md#quiz-{key}", src, root, item["title"])
+            rows.append(f"| {link} | {_cell(item['audience'])} | {len(item['questions'])} |")
+        return "\n".join(rows)
+
+    @env.macro
+    def quiz_toolbar() -> str:
+        """自测题页面顶部的总分和讲师工具（由 drills.js 填充）。"""
+        return ('\n\n<div class="hb-quiz-toolbar" data-quiz-toolbar>'
+                '<p class="hb-quiz-toolbar__nojs">每道题下面的“答案与解释”可以展开查看。</p></div>\n\n')
+
+    # ---- 术语表
+
+    @env.macro
+    def glossary() -> str:
+        src = _src_uri(env)
+        slugify = _slugify()
+        out = []
+        for group in glossary_groups.values():
+            out += [f"## {md_text(group['title'])}", ""]
+            for term in group["terms"]:
+                out.append(f"{md_text(term['term'])} {{ #{slugify(term['term'], '-')} }}")
+                text = md_text(term["definition"])
+                if term.get("page"):
+                    text += f" 见{md_link(term['page'], src, root)}。"
+                if term.get("see"):
+                    refs = "、".join(f"[{md_text(o)}](#{slugify(o, '-')})" for o in term["see"])
+                    text += f" 参见：{refs}。"
+                out += [f":   {text}", ""]
+        return "\n".join(out)
+
+    @env.macro
+    def abbreviations_table() -> str:
+        rows = ["| 缩写 | 含义 |", "|---|---|"]
+        for term, meaning in load_abbreviations(root):
+            rows.append(f"| {_cell(term)} | {_cell(meaning)} |")
+        return "\n".join(rows)

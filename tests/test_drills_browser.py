@@ -1,0 +1,435 @@
+"""演练控制台和自测题在真实 Chromium 里的表现。
+
+演练用 Playwright 的模拟时钟（page.clock）驱动：先装上时钟并停在固定时刻，
+再用 fast_forward / run_for 推进，断言的时间都由模拟时钟决定，与机器快慢无关。
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ROOT, run_build, serve_directory
+from macros import drills
+
+RUN = "drills/run/"
+QUIZ = "training/quiz/"
+CST = dt.timezone(dt.timedelta(hours=8))
+INSTALLED = dt.datetime(2026, 11, 28, 9, 0, 0, tzinfo=CST)
+START = dt.datetime(2026, 11, 28, 10, 0, 0, tzinfo=CST)
+SCENARIO = "month_end_overload"
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return drills.load_drill_scenarios(ROOT)[SCENARIO]
+
+
+@pytest.fixture(scope="module")
+def quizzes():
+    return drills.load_quiz(ROOT)
+
+
+def open_page(page_factory, site_url, path, clock=True):
+    page, log = page_factory(site_url, timezone_id="Asia/Shanghai", accept_downloads=True)
+    if clock:
+        page.clock.install(time=INSTALLED)
+    page.goto(site_url + path)
+    if clock:
+        page.clock.pause_at(START)
+    return page, log
+
+
+def shown_injects(page):
+    return page.locator(".hb-drill__inject")
+
+
+def export(page, label):
+    with page.expect_download() as info:
+        page.locator(".hb-drill__exports").get_by_role("button", name=label).click()
+    download = info.value
+    return download.suggested_filename, open(download.path(), encoding="utf-8").read()
+
+
+def test_drill_run_with_simulated_clock_and_export(page_factory, site_url, scenario):
+    page, log = open_page(page_factory, site_url, RUN)
+    console = page.locator(".hb-drill")
+    expect(console).to_have_class(re.compile("hb-drill--ready"))
+    expect(page.locator(".hb-drill__nojs")).to_be_hidden()
+    page.select_option(".hb-drill select[name=scenario]", SCENARIO)
+    # 只显示所选场景的评估检查单
+    expect(page.locator(f".hb-drill-eval[data-drill-eval={SCENARIO}]")).to_be_visible()
+    expect(page.locator(".hb-drill-eval[data-drill-eval=database_restore]")).to_be_hidden()
+
+    page.locator(".hb-drill__start").click()
+    expect(page.locator(".hb-drill__clock")).to_have_text("T+00:00")
+    expect(page.locator(".hb-drill__state")).to_have_text("进行中")
+    expect(shown_injects(page)).to_have_count(1)
+    expect(shown_injects(page).first).to_contain_text(scenario["injects"][0]["text"])
+    expect(page.locator(".hb-drill__next")).to_have_text("下一条情况注入：T+05:00（还有 05:00）")
+    expect(page.locator(".hb-drill select[name=scenario]")).to_be_disabled()
+
+    # 差一秒不到时间：第二条情况注入还没出现
+    page.clock.fast_forward("04:59")
+    expect(page.locator(".hb-drill__clock")).to_have_text("T+04:59")
+    expect(shown_injects(page)).to_have_count(1)
+    page.clock.run_for(1000)
+    expect(page.locator(".hb-drill__clock")).to_have_text("T+05:00")
+    expect(shown_injects(page)).to_have_count(2)
+    expect(shown_injects(page).nth(1)).to_contain_text(scenario["injects"][1]["text"])
+    expect(page.locator(".hb-drill__announce")).to_contain_text("新的情况注入：T+05:00")
+
+    # 任何人都可以记一条观察，自动带演练时间；文字原样显示，不当作 HTML
+    page.select_option(".hb-drill select[name=role]", "观察员")
+    page.fill(".hb-drill input[name=observation]", "服务台报告了运维值班 <b>已定级</b> | P2")
+    page.press(".hb-drill input[name=observation]", "Enter")
+    observation = page.locator(".hb-drill__entry--observation")
+    expect(observation).to_have_count(1)
+    expect(observation.locator(".hb-drill__offset")).to_have_text("T+05:00")
+    expect(observation.locator(".hb-drill__text")).to_have_text("服务台报告了运维值班 <b>已定级</b> | P2")
+    expect(page.locator(".hb-drill input[name=observation]")).to_have_value("")
+
+    page.clock.run_for("10:00")
+    expect(page.locator(".hb-drill__clock")).to_have_text("T+15:00")
+    expect(shown_injects(page)).to_have_count(3)
+
+    # 刷新后演练接着走，记录都还在
+    page.reload()
+    expect(page.locator(".hb-drill__clock")).to_have_text("T+15:00")
+    expect(page.locator(".hb-drill__state")).to_have_text("进行中")
+    expect(shown_injects(page)).to_have_count(3)
+    expect(page.locator(".hb-drill__entry--observation")).to_have_count(1)
+    expect(page.locator(".hb-drill select[name=scenario]")).to_have_value(SCENARIO)
+
+    # 观察员在评估检查单上勾一项（检查单引擎负责保存）
+    evaluation = page.locator(f".hb-drill-eval[data-drill-eval={SCENARIO}] .hb-checklist")
+    evaluation.locator("input[type=checkbox]").first.check(force=True)
+    expect(evaluation.locator(".hb-checklist__count")).to_contain_text("已完成 1 项")
+
+    # 真实事件：用暗号停止
+    page.clock.fast_forward("02:30")
+    expect(page.locator(".hb-drill__clock")).to_have_text("T+17:30")
+    page.locator(".hb-drill__stop").click()
+    expect(page.locator(".hb-drill__state")).to_have_text("已用暗号中止")
+    expect(page.locator(".hb-drill__aborted")).to_be_visible()
+    # 链接由 MkDocs 改写（即时导航时 Material 再把它变成绝对地址）
+    expect(page.locator(".hb-drill__aborted a").first).to_have_attribute("href", re.compile(r"(^\.\./\.\./|/)incident/$"))
+    expect(page.locator(".hb-drill__start")).to_be_hidden()
+    page.clock.run_for("05:00")
+    expect(page.locator(".hb-drill__clock")).to_have_text("T+17:30")
+    expect(shown_injects(page)).to_have_count(3)
+
+    name, text = export(page, "导出 JSON")
+    assert re.fullmatch(rf"drill-{SCENARIO}-20261128-\d{{4}}\.json", name), name
+    data = json.loads(text)
+    assert data["format"] == "handbook-drill-log"
+    assert data["scenario"]["id"] == SCENARIO
+    assert data["status"] == "aborted" and data["code_word_used"] is True
+    assert data["started_at"] == "2026-11-28T10:00:00+08:00"
+    assert data["elapsed"] == "T+17:30"
+    assert data["injects"] == {"shown": 3, "total": len(scenario["injects"])}
+    assert [(e["offset"], e["type"]) for e in data["entries"]] == [
+        ("T+00:00", "control"), ("T+00:00", "inject"), ("T+05:00", "inject"),
+        ("T+05:00", "observation"), ("T+15:00", "inject"), ("T+17:30", "control"),
+    ]
+    observation = data["entries"][3]
+    assert observation["role"] == "观察员"
+    assert observation["text"] == "服务台报告了运维值班 <b>已定级</b> | P2"
+    assert observation["at"] == "2026-11-28T10:05:00+08:00"
+    word = drills.load_drill_calendar(ROOT)["code_word"]["value"]
+    assert word in data["entries"][-1]["text"]
+    assert data["evaluation"]["checklist"] == f"eval-{SCENARIO}"
+    assert data["evaluation"]["progress"] == {"done": 1, "total": len(scenario["evaluation"])}
+
+    name, text = export(page, "导出 Markdown")
+    assert name.endswith(".md")
+    assert text.startswith(f"# 演练记录：{scenario['title']}\n")
+    assert "- 状态：已用暗号中止" in text
+    assert "| T+05:00 | 10:05:00 | 观察 | 观察员 | 服务台报告了运维值班 \\<b\\>已定级\\</b\\> \\| P2 |" in text
+    assert "| T+15:00 | 10:15:00 | 情况注入 |" in text
+    assert f"- [x] {scenario['evaluation'][0]}（勾选于 2026-11-28 10:15）" in text
+    assert log.offsite == [] and log.console_errors == []
+
+
+def test_pause_holds_the_clock_and_clear_starts_over(page_factory, site_url, scenario):
+    page, log = open_page(page_factory, site_url, RUN)
+    page.select_option(".hb-drill select[name=scenario]", SCENARIO)
+    page.locator(".hb-drill__start").click()
+    page.clock.run_for("01:00")
+    page.locator(".hb-drill__pause").click()
+    expect(page.locator(".hb-drill__state")).to_have_text("已暂停")
+    page.clock.run_for("10:00")
+    expect(page.locator(".hb-drill__clock")).to_have_text("T+01:00")
+    expect(shown_injects(page)).to_have_count(1)
+    page.locator(".hb-drill__resume").click()
+    page.clock.run_for("04:00")
+    expect(page.locator(".hb-drill__clock")).to_have_text("T+05:00")
+    expect(shown_injects(page)).to_have_count(2)
+    page.locator(".hb-drill__end").click()
+    expect(page.locator(".hb-drill__state")).to_have_text("已结束")
+    expect(page.locator(".hb-drill__aborted")).to_be_hidden()
+    # 清空要确认；取消时记录还在
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.locator(".hb-drill__clear").click()
+    expect(page.locator(".hb-drill__state")).to_have_text("已结束")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(".hb-drill__clear").click()
+    expect(page.locator(".hb-drill__state")).to_have_text("未开始")
+    expect(page.locator(".hb-drill__clock")).to_have_text("T+00:00")
+    expect(page.locator(".hb-drill select[name=scenario]")).to_be_enabled()
+    expect(page.locator(".hb-drill__entry")).to_have_count(0)
+    assert log.offsite == [] and log.console_errors == []
+
+
+def test_corrupt_saved_drill_is_backed_up_and_console_still_works(page_factory, site_url):
+    page, log = open_page(page_factory, site_url, RUN)
+    page.evaluate("localStorage.setItem('handbook:drill:v1:drills/run', '{不是 JSON')")
+    page.reload()
+    warning = page.locator(".hb-drill__warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("已损坏")
+    assert page.evaluate("localStorage.getItem('handbook:drill:backup:drills/run')") == "{不是 JSON"
+    page.locator(".hb-drill__start").click()
+    expect(page.locator(".hb-drill__state")).to_have_text("进行中")
+    assert json.loads(page.evaluate("localStorage.getItem('handbook:drill:v1:drills/run')"))["status"] == "running"
+    assert log.offsite == [] and log.console_errors == []
+
+
+# ---------------------------------------------------------------- 自测题
+
+
+def question(page, qid):
+    return page.locator(f".hb-quiz__question[data-question={qid}]")
+
+
+def choose(page, qid, letters):
+    for letter in letters:
+        question(page, qid).locator(f"input[value={letter}]").check()
+    question(page, qid).locator(".hb-quiz__submit").click()
+
+
+def wrong_letter(q: dict) -> str:
+    letters = drills.answer_letters(q)
+    return next(letter for letter in drills.LETTERS[: len(q["options"])] if letter not in letters)
+
+
+def test_quiz_answered_right_and_wrong_keeps_score_across_reload(page_factory, site_url, quizzes):
+    page, log = open_page(page_factory, site_url, QUIZ, clock=False)
+    basics = quizzes["basics"]["questions"]
+    total = sum(len(q["questions"]) for q in quizzes.values())
+    right, wrong, multi = basics[0], basics[1], next(q for q in basics if q["type"] == "multi")
+    expect(page.locator(".hb-quiz").first).to_have_class(re.compile("hb-quiz--ready"))
+    # 作答前看不到答案
+    expect(question(page, right["id"]).locator("details")).to_be_hidden()
+
+    choose(page, right["id"], drills.answer_letters(right))
+    expect(question(page, right["id"]).locator(".hb-quiz__feedback")).to_have_text("回答正确。")
+    details = question(page, right["id"]).locator("details")
+    expect(details).to_be_visible()
+    expect(details.locator("a")).to_be_visible()
+    page_path = right["page"].split("#")[0].removesuffix(".md")
+    expect(details.locator("a")).to_have_attribute("href", re.compile(rf"(^\.\./\.\./|/){page_path}/#"))
+
+    choose(page, wrong["id"], [wrong_letter(wrong)])
+    answer = "、".join(drills.answer_letters(wrong))
+    expect(question(page, wrong["id"]).locator(".hb-quiz__feedback")).to_have_text(f"回答错误。正确答案是 {answer}。")
+    correct_option = question(page, wrong["id"]).locator(f"li[data-option={drills.answer_letters(wrong)[0]}]")
+    expect(correct_option).to_contain_text("（正确答案）")
+    expect(question(page, wrong["id"]).locator("details")).to_be_visible()
+
+    # 多选题少选一项也算错
+    choose(page, multi["id"], drills.answer_letters(multi)[:-1])
+    expect(question(page, multi["id"]).locator(".hb-quiz__feedback")).to_contain_text("回答错误")
+
+    score = page.locator(".hb-quiz[data-quiz=basics] .hb-quiz__score")
+    expected = f"{quizzes['basics']['title']}：已答 3 题，共 {len(basics)} 题；答对 1 题"
+    expect(score).to_have_text(expected)
+    expect(page.locator(".hb-quiz-toolbar__total")).to_have_text(f"全部题组：已答 3 题，共 {total} 题；答对 1 题")
+
+    page.reload()
+    expect(score).to_have_text(expected)
+    expect(page.locator(".hb-quiz-toolbar__total")).to_have_text(f"全部题组：已答 3 题，共 {total} 题；答对 1 题")
+    expect(question(page, right["id"]).locator(".hb-quiz__feedback")).to_have_text("回答正确。")
+    expect(question(page, wrong["id"]).locator(f"input[value={wrong_letter(wrong)}]")).to_be_checked()
+    expect(question(page, wrong["id"]).locator("input").first).to_be_disabled()
+    expect(question(page, wrong["id"]).locator(".hb-quiz__submit")).to_be_hidden()
+
+    # 重做本组：得分清零，可以重新作答
+    page.locator(".hb-quiz[data-quiz=basics] .hb-quiz__reset").click()
+    expect(score).to_contain_text("已答 0 题")
+    expect(question(page, right["id"]).locator("input").first).to_be_enabled()
+    page.reload()
+    expect(score).to_have_text(f"{quizzes['basics']['title']}：已答 0 题，共 {len(basics)} 题；答对 0 题")
+    assert log.offsite == [] and log.console_errors == []
+
+
+def test_submitting_without_a_choice_asks_for_one(page_factory, site_url, quizzes):
+    page, log = open_page(page_factory, site_url, QUIZ, clock=False)
+    first = quizzes["basics"]["questions"][0]
+    question(page, first["id"]).locator(".hb-quiz__submit").click()
+    expect(question(page, first["id"]).locator(".hb-quiz__feedback")).to_have_text("请先选择一个答案。")
+    expect(page.locator(".hb-quiz[data-quiz=basics] .hb-quiz__score")).to_contain_text("已答 0 题")
+    assert log.console_errors == []
+
+
+def test_trainer_can_show_and_print_answers_and_plain_print_hides_them(page_factory, site_url, quizzes):
+    page, log = open_page(page_factory, site_url, QUIZ, clock=False)
+    answers = page.locator(".hb-quiz__answer")
+    count = sum(len(q["questions"]) for q in quizzes.values())
+    expect(answers).to_have_count(count)
+
+    page.get_by_role("button", name="显示全部答案").click()
+    expect(page.get_by_role("button", name="隐藏未作答题目的答案")).to_have_attribute("aria-pressed", "true")
+    for i in (0, count // 2, count - 1):
+        expect(answers.nth(i)).to_be_visible()
+        assert answers.nth(i).evaluate("d => d.open")
+    first = quizzes["basics"]["questions"][0]
+    letter = drills.answer_letters(first)[0]
+    expect(question(page, first["id"]).locator(f"li[data-option={letter}]")).to_contain_text("（正确答案）")
+    page.get_by_role("button", name="隐藏未作答题目的答案").click()
+    expect(answers.first).to_be_hidden()
+
+    # “打印题目和答案”：打印时答案全部展开，打印后恢复原样
+    page.evaluate("""() => { window.__printed = null; window.print = () => {
+        const all = [...document.querySelectorAll('.hb-quiz__answer')];
+        window.__printed = document.body.classList.contains('hb-quiz-print') &&
+            all.every(d => d.open && !d.hidden && getComputedStyle(d).display !== 'none'); }; }""")
+    page.get_by_role("button", name="打印题目和答案").click()
+    assert page.evaluate("window.__printed") is True
+    assert page.evaluate("document.body.classList.contains('hb-quiz-print')") is False
+    expect(answers.first).to_be_hidden()
+
+    # 浏览器直接打印：只有题目，没有答案和按钮
+    page.emulate_media(media="print")
+    expect(question(page, first["id"]).locator(".hb-quiz__stem, legend").first).to_be_visible()
+    expect(answers.first).to_be_hidden()
+    expect(page.locator(".hb-quiz-toolbar")).to_be_hidden()
+    page.evaluate("document.body.classList.add('hb-quiz-print'); "
+                  "document.querySelectorAll('.hb-quiz__answer').forEach(d => { d.hidden = false; d.open = true; })")
+    expect(answers.first).to_be_visible()
+    assert log.offsite == [] and log.console_errors == []
+
+
+def test_without_javascript_questions_and_answers_are_readable(page_factory, site_url):
+    page, log = page_factory(site_url, java_script_enabled=False)
+    page.goto(site_url + QUIZ)
+    first = page.locator(".hb-quiz__question").first
+    expect(first.locator(".hb-quiz__stem")).to_be_visible()
+    expect(first.locator("ol.hb-quiz__options li").first).to_be_visible()
+    summary = first.locator("details summary")
+    expect(summary).to_have_text("答案与解释")
+    expect(first.locator("details p").first).to_be_hidden()
+    summary.click()
+    expect(first.locator("details p").first).to_contain_text("答案：")
+    page.goto(site_url + RUN)
+    expect(page.locator(".hb-drill__nojs")).to_be_visible()
+    assert log.offsite == []
+
+
+
+# ---------------------------------------------------------------- 即时导航与离线包
+
+
+def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in ("docs", "data", "macros", "overrides", "includes", "tools"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("mkdocs.yml", "VERSION"):
+        shutil.copy(ROOT / name, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def instant_site(tmp_path_factory):
+    """即时导航只接管 site_url 之内的链接，所以按实际提供的地址构建一份内网版。"""
+    base = tmp_path_factory.mktemp("drills-instant")
+    project = copy_project(base / "project")
+    site = base / "site"
+    site.mkdir()
+    server, url = serve_directory(site)
+    result = run_build(project, site, HANDBOOK_SITE_URL=url)
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory) -> Path:
+    """离线包：file:// 打开，非目录式网址，不能用 fetch。"""
+    base = tmp_path_factory.mktemp("drills-offline")
+    project = copy_project(base / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nuse_directory_urls: false\n", encoding="utf-8")
+    site = base / "site"
+    result = run_build(project, site, HANDBOOK_OFFLINE="true")
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    assert (site / "drills" / "run.html").is_file()
+    return site
+
+
+def test_console_and_quiz_start_after_instant_navigation(page_factory, instant_site):
+    """内网版开启了即时导航：换页不重新加载脚本，控制台和自测题要在 document$ 换页时初始化。"""
+    page, log = page_factory(instant_site)
+    page.goto(instant_site + "drills/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("article a[href$='run/']").first.click()
+    page.wait_for_url(re.compile(r"/drills/run/$"))
+    expect(page.locator(".hb-drill")).to_have_class(re.compile("hb-drill--ready"))
+    assert page.evaluate("window.__sameDocument === true"), "这次换页应当是即时导航（没有重新加载页面）"
+    expect(page.locator(".hb-drill select[name=scenario] option")).to_have_count(
+        len(drills.load_drill_scenarios(ROOT)))
+    assert page.locator(".hb-drill__setup").count() == 1
+    page.locator(".hb-drill__start").click()
+    expect(page.locator(".hb-drill__state")).to_have_text("进行中")
+
+    page.locator(".md-content a", has_text="演练场景库").first.click()
+    page.wait_for_url(re.compile(r"/drills/scenarios/$"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"/drills/run/$"))
+    expect(page.locator(".hb-drill")).to_have_class(re.compile("hb-drill--ready"))
+    assert page.evaluate("window.__sameDocument === true")
+    assert page.locator(".hb-drill__setup").count() == 1
+    expect(page.locator(".hb-drill__state")).to_have_text("进行中")
+    assert page.evaluate("HandbookDrills.consoles().length") == 1
+
+    page.goto(instant_site + "training/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("article a[href$='quiz/']").first.click()
+    page.wait_for_url(re.compile(r"/training/quiz/$"))
+    expect(page.locator(".hb-quiz").first).to_have_class(re.compile("hb-quiz--ready"))
+    assert page.evaluate("window.__sameDocument === true")
+    expect(page.locator(".hb-quiz-toolbar__total")).to_contain_text("已答 0 题")
+    assert page.locator(".hb-quiz-toolbar__actions").count() == 1
+    assert log.offsite == [] and log.console_errors == []
+
+
+def test_drill_and_quiz_work_from_the_offline_package(page_factory, offline_site, scenario):
+    url = offline_site.as_uri() + "/"
+    page, log = page_factory(url, timezone_id="Asia/Shanghai", accept_downloads=True)
+    page.clock.install(time=INSTALLED)
+    page.goto(url + "drills/run.html")
+    page.clock.pause_at(START)
+    page.select_option(".hb-drill select[name=scenario]", SCENARIO)
+    page.locator(".hb-drill__start").click()
+    page.clock.run_for("05:00")
+    expect(shown_injects(page)).to_have_count(2)
+    page.reload()
+    expect(page.locator(".hb-drill__clock")).to_have_text("T+05:00")
+    _, text = export(page, "导出 JSON")
+    data = json.loads(text)
+    assert data["page"]["path"] == "drills/run"
+    assert [e["offset"] for e in data["entries"] if e["type"] == "inject"] == ["T+00:00", "T+05:00"]
+    page.goto(url + "training/quiz.html")
+    first = drills.load_quiz(ROOT)["basics"]["questions"][0]
+    choose(page, first["id"], drills.answer_letters(first))
+    expect(question(page, first["id"]).locator(".hb-quiz__feedback")).to_have_text("回答正确。")
+    expect(question(page, first["id"]).locator("details a")).to_have_attribute(
+        "href", re.compile(r"^\.\./incident/triage\.html#"))
+    assert log.offsite == [] and log.console_errors == []
