@@ -49,26 +49,6 @@ def _check_url(where: Where, node: Any, label: str, url: str, domains: list[str]
         raise where.at(node, f"{label} 的链接 {url} 不在 data/external_domains.yml 允许的官方域名内")
 
 
-DATE_TOKEN = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
-
-
-def _load(path: Path, root: Path) -> Any:
-    """load_yaml 加上一项：YAML 里写了不存在的日期（如 2026-13-01）时，报出文件和行号，而不是直接崩溃。"""
-    try:
-        return load_yaml(path, root)
-    except ValueError as exc:
-        if isinstance(exc, DataError):
-            raise
-        name = rel(path, root)
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            for match in DATE_TOKEN.finditer(line.split("#", 1)[0]):
-                try:
-                    dt.date(*map(int, match.groups()))
-                except ValueError:
-                    raise DataError(f"{name}:{number}: 日期 {match.group(0)} 不存在：{exc}") from None
-        raise DataError(f"{name}: YAML 无法读取：{exc}") from None
-
-
 def _date_in_year(where: Where, node: Any, label: str, value: Any, year: int) -> dt.date:
     if not is_date(value):
         raise where.at(node, f"{label} 应当是 YYYY-MM-DD 格式的日期：{value!r}")
@@ -90,7 +70,7 @@ def load_holidays(root: Path = ROOT) -> Mapping:
     path = root / "data" / "holidays.yml"
     where = Where(rel(path, root))
     domains = datafiles.load_external_domains(root)
-    doc = require_mapping(where, _load(path, root), "文件顶层")
+    doc = require_mapping(where, load_yaml(path, root), "文件顶层")
     if set(doc) != {"years"}:
         raise where.at(doc, f"文件顶层应当只有 years，实际为 {sorted(doc)}")
     years = require_mapping(where, doc["years"], "years")
@@ -215,7 +195,7 @@ def load_statutes(root: Path = ROOT) -> Mapping:
     domains = datafiles.load_external_domains(root)
     facts = datafiles.load_facts(root)
     phones = {str(f["value"]) for f in facts.values() if f["kind"] == "phone"}
-    doc = require_mapping(where, _load(path, root), "文件顶层")
+    doc = require_mapping(where, load_yaml(path, root), "文件顶层")
     if set(doc) != {"statutes", "channels"}:
         raise where.at(doc, f"文件顶层应当只有 statutes 和 channels，实际为 {sorted(doc)}")
     for top in ("statutes", "channels"):

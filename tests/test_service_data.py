@@ -95,7 +95,7 @@ def test_2026_matches_the_official_notice():
     # 年份一级的错误报在该年条目的第一行
     ("url: https://www.gov.cn/zhengce/", "url: https://holidays.example.com/", "source: 国务院办公厅",
      "不在 data/external_domains.yml"),
-    ("days_off: {from: 2026-01-01", "days_off: {from: 2026-13-01", "2026-13-01", "日期 2026-13-01 不存在"),
+    ("days_off: {from: 2026-01-01", "days_off: {from: 2026-13-01", "2026-13-01", "日期无效 '2026-13-01'"),
     ("days_off: {from: 2026-01-01", "days_off: {from: 2026-1-1x", "2026-1-1x", "from 取值无效"),
 ])
 def test_holiday_errors_name_file_and_line(data_root, old, new, needle, message):
