@@ -3,7 +3,7 @@
  * 没有脚本时，嵌套列表本身就能读；有脚本时隐藏它（可以展开），改为：
  * 问题标题 + 答案按钮 → 下一个问题 …… → 结论卡片（处置手册链接获得焦点）。
  * 走过的路径显示为面包屑，可回到任一步；“上一步”“重新开始”随时可用。
- * 路径记在 history.state 里：从处置手册按浏览器“后退”回来，仍停在原来那一步。
+ * 路径记在 sessionStorage 里：刷新或从处置手册按浏览器“后退”回来，仍停在原来那一步。
  * 不发任何网络请求，不用 innerHTML，页面上没有 .dt 时什么也不做。
  */
 (function () {
@@ -100,22 +100,28 @@
     };
   }
 
-  /* ---------------------------------------------------------------- 路径存入 history.state */
+  /* ---------------------------------------------------------------- 路径存入 sessionStorage */
+  /* 不用 history.state：Material 的即时导航会用它记录滚动位置并把它整个替换掉。
+     sessionStorage 只属于当前标签页：刷新和从处置手册“后退”回来都停在原来那一步，新开标签页从头开始。 */
+
+  function storageKey(key) {
+    return "handbook:decision-tree:" + window.location.pathname + ":" + key;
+  }
 
   function savedPath(key) {
-    var state = window.history.state;
-    var saved = state && state.decisionTree && state.decisionTree[key];
-    return Array.isArray(saved) ? saved : [];
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(storageKey(key)) || "[]");
+      return Array.isArray(saved) ? saved : [];
+    } catch (error) {
+      return [];
+    }
   }
 
   function savePath(key, path) {
     try {
-      var state = Object.assign({}, window.history.state);
-      state.decisionTree = Object.assign({}, state.decisionTree);
-      state.decisionTree[key] = path;
-      window.history.replaceState(state, "");
+      window.sessionStorage.setItem(storageKey(key), JSON.stringify(path));
     } catch (error) {
-      /* 某些环境不允许改写历史记录：向导照常工作，只是不记住路径。 */
+      /* 浏览器不让保存：向导照常工作，只是不记住路径。 */
     }
   }
 
