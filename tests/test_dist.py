@@ -100,3 +100,24 @@ def test_dist_refuses_a_version_without_changelog_entry(tmp_path):
     assert result.returncode == 2
     assert "9.9.9" in result.stderr and "data/changelog.yml" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_offline_bundle_runs_tree_calculator_and_drills(bundle, page_factory):
+    """离线包里的决策树、期限计算器、演练控制台和自测题都由脚本接管，且不报错。"""
+    base = bundle.as_uri() + "/"
+    page, log = page_factory(base)
+    page.goto(base + "incident/triage.html")
+    page.locator(".dt-choice").first.click()
+    assert "第 2 步" in page.locator(".dt-status").inner_text()
+    page.goto(base + "service/complaints.html")
+    page.locator(".hb-workdays__input").fill("2026-09-29")
+    date = page.locator(".hb-workdays__result .hb-workdays__date")
+    date.wait_for()
+    assert date.inner_text().startswith("2026-10-")
+    page.goto(base + "drills/run.html")
+    page.locator(".hb-drill__start").wait_for()
+    page.goto(base + "training/quiz.html")
+    page.locator(".hb-quiz.hb-quiz--ready").first.wait_for()
+    assert log.console_errors == []
+    outside = [url for url in log.requests if not url.startswith(bundle.as_uri())]
+    assert outside == [], outside
