@@ -18,6 +18,10 @@ $(VENV)/.site-deps: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+$(VENV)/.bench-deps: requirements-bench.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
 $(VENV)/.test-deps: requirements-test.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
@@ -42,6 +46,11 @@ check-external: build
 DAYS ?= 30
 review-report: $(VENV)/.site-deps
 	$(BIN)/python -m tools.review_report --days $(DAYS) $(if $(FAIL),--fail)
+
+# 性能基准（约 15 分钟）：报告写到 bench/results/report.md 与 report.json
+bench: $(VENV)/.bench-deps
+	cd bench && npm ci --silent --no-audit --no-fund
+	$(BIN)/python -m bench.run
 
 # 内网站点、离线包（zip）和打印版 PDF，写到 dist/
 dist: $(VENV)/.test-deps
