@@ -25,7 +25,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from macros import datafiles
+from macros import datafiles, pages
 from macros.datafiles import (
     DataError, Mapping, Where, is_bool, is_text, keyed_entries, load_yaml, rel, require_fields,
     require_mapping,
@@ -43,67 +43,7 @@ ABBREVIATIONS = "includes/abbreviations.md"
 
 # ---------------------------------------------------------------- 手册页面与锚点
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_ATTR = re.compile(r"\s*\{:?\s*([^}]*)\}\s*$")
-_ID_ATTR = re.compile(r"(?:^|\s)#([^\s}]+)")
-_FRONT_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.M)
-
-
-def _slugify():
-    from pymdownx.slugs import slugify
-    return slugify(case="lower")
-
-
-def _plain(raw: str) -> str:
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", raw)
-    text = re.sub(r"<[^>]+>", "", text)
-    return text.replace("**", "").replace("`", "").replace("*", "").strip()
-
-
-_page_cache: dict[Path, tuple[str, dict[str, str]]] = {}
-
-
-def page_info(path: Path) -> tuple[str, dict[str, str]]:
-    """页面标题（front matter 的 title）和 {锚点: 标题文字}。锚点按 pymdownx slugify（小写）算。"""
-    stamp = path.stat().st_mtime_ns
-    key = path.resolve()
-    cached = _page_cache.get(key)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    text = path.read_text(encoding="utf-8")
-    title = path.stem
-    body = text
-    if text.startswith("---\n"):
-        end = text.find("\n---", 4)
-        if end != -1:
-            found = _FRONT_TITLE.search(text[4:end])
-            if found:
-                title = found.group(1).strip("\"'")
-            body = text[text.find("\n", end + 1) + 1:]
-    slugify = _slugify()
-    anchors: dict[str, str] = {}
-    in_fence = False
-    for line in body.splitlines():
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        match = None if in_fence else _ATX.match(line)
-        if not match:
-            continue
-        heading = match.group(2)
-        explicit = None
-        attr = _ATTR.search(heading)
-        if attr:
-            ids = _ID_ATTR.findall(attr.group(1))
-            explicit = ids[0] if ids else None
-            heading = heading[: attr.start()]
-        if "{{" in heading:
-            continue
-        anchors.setdefault(explicit or slugify(_plain(heading), "-"), _plain(heading))
-    result = (title, anchors)
-    _page_cache[key] = (stamp, result)
-    return result
+page_info = pages.page_info
 
 
 def check_link(where: Where, node: Any, label: str, target: Any, root: Path) -> None:
@@ -386,7 +326,6 @@ def load_glossary(root: Path = ROOT) -> Mapping:
     path, where = _file(root, "glossary.yml")
     groups = keyed_entries(where, load_yaml(path, root), "groups")
     terms: dict[str, str] = {}
-    slugify = _slugify()
     for key, group in groups.items():
         label = f"groups.{key}"
         require_fields(where, group, f"{label}:", {"title": is_text, "terms": _is_list})
@@ -397,7 +336,7 @@ def load_glossary(root: Path = ROOT) -> Mapping:
             name = term["term"]
             if name in terms:
                 raise where.at(term, f"{item}: 术语 {name} 与 {terms[name]} 重复")
-            if not slugify(name, "-"):
+            if not pages.slugify(name):
                 raise where.at(term, f"{item}: 术语 {name!r} 算不出锚点")
             terms[name] = item
             if "page" in term:
@@ -679,17 +618,16 @@ def register(env, root) -> None:
     @env.macro
     def glossary() -> str:
         src = _src_uri(env)
-        slugify = _slugify()
         out = []
         for group in glossary_groups.values():
             out += [f"## {md_text(group['title'])}", ""]
             for term in group["terms"]:
-                out.append(f"{md_text(term['term'])} {{ #{slugify(term['term'], '-')} }}")
+                out.append(f"{md_text(term['term'])} {{ #{pages.slugify(term['term'])} }}")
                 text = md_text(term["definition"])
                 if term.get("page"):
                     text += f" 见{md_link(term['page'], src, root)}。"
                 if term.get("see"):
-                    refs = "、".join(f"[{md_text(o)}](#{slugify(o, '-')})" for o in term["see"])
+                    refs = "、".join(f"[{md_text(o)}](#{pages.slugify(o)})" for o in term["see"])
                     text += f" 参见：{refs}。"
                 out += [f":   {text}", ""]
         return "\n".join(out)

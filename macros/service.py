@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from macros import datafiles
 from macros.datafiles import (
-    DataError, Mapping, Where, is_date, is_https, is_text, load_yaml, rel, require_fields,
+    Mapping, Where, is_date, is_https, is_text, load_yaml, rel, require_fields,
     require_mapping,
 )
 

@@ -31,7 +31,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from macros import datafiles
+from macros import datafiles, pages
 from macros.datafiles import Where, is_text, require_fields, require_mapping
 
 FILE = "decision_tree.yml"
@@ -53,62 +53,7 @@ _PAGE = re.compile(r"^(?:[A-Za-z0-9_.-]+/)*[A-Za-z0-9_.-]+\.md$")
 
 # ---------------------------------------------------------------- 目标页面的锚点
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_ATTR = re.compile(r"\s*\{:?\s*([^}]*)\}\s*$")
-_ID_ATTR = re.compile(r"(?:^|\s)#([^\s}]+)")
-_HTML_ID = re.compile(r"""<[a-zA-Z][^>]*\sid=["']([^"']+)["']""")
-
-
-def _slugify():
-    from pymdownx.slugs import slugify
-    return slugify(case="lower")
-
-
-def _heading_text(raw: str) -> str:
-    """把标题里的行内 Markdown 去掉，得到 toc 用来生成锚点的纯文本（近似）。"""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", raw)
-    text = re.sub(r"<[^>]+>", "", text)
-    return text.replace("**", "").replace("`", "").replace("*", "")
-
-
-def page_anchors(path: Path) -> set[str]:
-    """页面中所有标题锚点（按 pymdownx slugify，小写）和显式写出的 id。"""
-    slugify = _slugify()
-    anchors: set[str] = set()
-    seen: dict[str, int] = {}
-    in_fence = False
-    body = path.read_text(encoding="utf-8")
-    if body.startswith("---\n"):
-        end = body.find("\n---", 4)
-        if end != -1:
-            body = body[body.find("\n", end + 1) + 1:]
-    for line in body.splitlines():
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        anchors.update(_HTML_ID.findall(line))
-        match = _ATX.match(line)
-        if not match:
-            continue
-        text = match.group(2)
-        explicit = None
-        attr = _ATTR.search(text)
-        if attr:
-            ids = _ID_ATTR.findall(attr.group(1))
-            explicit = ids[0] if ids else None
-            text = text[: attr.start()]
-        slug = explicit or slugify(_heading_text(text).strip(), "-")
-        if slug in seen:
-            # toc 遇到重复的锚点时加 _1、_2……
-            seen[slug] += 1
-            anchors.add(f"{slug}_{seen[slug]}")
-        else:
-            seen[slug] = 0
-            anchors.add(slug)
-    return anchors
+page_anchors = pages.page_anchors
 
 
 # ---------------------------------------------------------------- 数据校验

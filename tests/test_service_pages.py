@@ -1,7 +1,6 @@
 """服务台与法律资源页面：法规和渠道来自数据、每条都有核对日期、外链只到官方域名、不写条文序号。"""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 

@@ -14,7 +14,7 @@ import re
 import sys
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
