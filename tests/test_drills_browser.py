@@ -390,11 +390,14 @@ def test_console_and_quiz_start_after_instant_navigation(page_factory, instant_s
 
     page.locator(".md-content a", has_text="演练场景库").first.click()
     page.wait_for_url(re.compile(r"/drills/scenarios/$"))
+    # 地址先变、内容后换：等场景库的内容真正换上，再后退（否则后退时旧控制台还在页面上）
+    expect(page.locator("article h1")).to_contain_text("演练场景库")
+    expect(page.locator(".hb-drill")).to_have_count(0)
     page.go_back()
     page.wait_for_url(re.compile(r"/drills/run/$"))
     expect(page.locator(".hb-drill")).to_have_class(re.compile("hb-drill--ready"))
     assert page.evaluate("window.__sameDocument === true")
-    assert page.locator(".hb-drill__setup").count() == 1
+    expect(page.locator(".hb-drill__setup")).to_have_count(1)
     expect(page.locator(".hb-drill__state")).to_have_text("进行中")
     assert page.evaluate("HandbookDrills.consoles().length") == 1
 
