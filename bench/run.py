@@ -26,7 +26,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,28 +38,18 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bench import synthetic
+from tools import browser
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 WORK = BENCH / "work"                 # 临时项目与站点（.gitignore 里的 /bench/work/）
 RESULTS = BENCH / "results"
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM = browser.chromium_path() or "/usr/bin/chromium"
+CHROMIUM_FLAGS = browser.CHROMIUM_ARGS
 SITE_URL = "http://127.0.0.1:8000/"   # 与 tests/conftest.py 相同的构建地址
 
-#: 页面类型 → 页面（与 tests/test_a11y.py 相同）
-PAGE_TYPES = {
-    "start": "",
-    "runbook": "incident/overload/",
-    "checklist": "operations/upgrade/",
-    "drill": "drills/run/",
-    "quiz": "training/quiz/",
-    "calculator": "service/complaints/",
-    "legal": "legal/statutes/",
-    "reference": "reference/facts/",
-}
+PAGE_TYPES = browser.PAGE_TYPES
 #: 搜索延迟用的中文查询（值班、服务台、培训中常搜的词）
 QUERIES = ["补打", "投诉", "负载均衡", "数据库", "热线", "升级", "红冲", "数电票", "网络", "备份",
            "演练", "申诉", "回滚", "发票查询", "事件负责人", "同步延迟", "慢查询", "告知用户"]

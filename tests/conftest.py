@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -19,10 +18,7 @@ sys.path.insert(0, str(ROOT))
 #: 测试构建使用的站点地址（mkdocs.yml 的 site_url 取自 HANDBOOK_SITE_URL）。
 SITE_URL = "http://127.0.0.1:8000/"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
+from tools.browser import CHROMIUM_ARGS  # noqa: E402
 
 
 def build_env(**extra: str) -> dict[str, str]:
@@ -73,7 +69,8 @@ def site_url(built_site):
 
 
 def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    from tools.browser import chromium_path as find
+    path = find()
     if not path:
         pytest.fail("找不到 Debian 的 chromium：请先运行 apt-get install -y chromium fonts-noto-cjk")
     return path

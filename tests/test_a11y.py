@@ -14,17 +14,7 @@ from conftest import material_search
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 
-#: 页面类型 → 页面（目录式 URL）
-PAGE_TYPES = {
-    "start": "",
-    "runbook": "incident/overload/",
-    "checklist": "operations/upgrade/",
-    "drill": "drills/run/",
-    "quiz": "training/quiz/",
-    "calculator": "service/complaints/",
-    "legal": "legal/statutes/",
-    "reference": "reference/facts/",
-}
+from tools.browser import PAGE_TYPES  # noqa: E402
 #: 浏览器的配色偏好 → Material 据 mkdocs.yml 的 palette 选用的方案
 SCHEMES = {"light": "default", "dark": "slate"}
 

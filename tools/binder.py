@@ -21,13 +21,13 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
+from tools.browser import CHROMIUM_ARGS, chromium_path
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 #: 收进打印版的页面类型：处置手册、检查单和参考资料
 PRINTED_TYPES = ("runbook", "checklist", "reference")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PARSER = lxml.html.HTMLParser(encoding="utf-8")
 
 
@@ -173,7 +173,7 @@ def build_pdf(site: Path, output: Path, config_file: Path = ROOT / "mkdocs.yml")
     css = site / "assets" / "stylesheets" / "binder.css"
     shutil.copyfile(ROOT / "tools" / "binder.css", css)
     html_file = site / "binder.html"
-    chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    chromium = chromium_path() or "/usr/bin/chromium"
     footer = ('<div style="font-size:8px;width:100%;text-align:center;color:#333">'
               '发票系统运维与应急手册 ' + escape(stamp["version"]) +
               ' · 第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>')
