@@ -18,10 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from macros import datafiles
-from macros.datafiles import (
-    Mapping, Where, is_date, is_https, is_text, load_yaml, rel, require_fields,
-    require_mapping,
-)
+from macros.datafiles import Mapping
+from macros.schema import Record, Where, check_keys, is_date, is_https, is_text, require_mapping
 
 ROOT = datafiles.ROOT
 
@@ -46,14 +44,16 @@ def domain_allowed(url: str, domains: list[str]) -> bool:
 
 def _check_url(where: Where, node: Any, label: str, url: str, domains: list[str]) -> None:
     if not domain_allowed(url, domains):
-        raise where.at(node, f"{label} 的链接 {url} 不在 data/external_domains.yml 允许的官方域名内")
+        where.add(node, f"{label} 的链接 {url} 不在 data/external_domains.yml 允许的官方域名内")
 
 
-def _date_in_year(where: Where, node: Any, label: str, value: Any, year: int) -> dt.date:
+def _date_in_year(where: Where, node: Any, label: str, value: Any, year: int) -> dt.date | None:
     if not is_date(value):
-        raise where.at(node, f"{label} 应当是 YYYY-MM-DD 格式的日期：{value!r}")
+        where.add(node, f"{label} 应当是 YYYY-MM-DD 格式的日期：{value!r}")
+        return None
     if value.year != year:
-        raise where.at(node, f"{label} 的日期 {value} 不在所属年份 {year} 内")
+        where.add(node, f"{label} 的日期 {value} 不在所属年份 {year} 内")
+        return None
     return value
 
 
@@ -64,66 +64,82 @@ def _days(start: dt.date, end: dt.date):
         day += dt.timedelta(days=1)
 
 
+YEAR = Record(
+    {"source": is_text, "url": is_https, "verified": is_date, "holidays": _is_list},
+    {"issued": is_date, "note": is_text},
+)
+HOLIDAY = Record({"name": is_text, "days_off": _is_mapping, "makeup_days": _is_list})
+DAYS_OFF = Record({"from": is_date, "to": is_date})
+
+
 @datafiles.datafile("holidays.yml")
 def load_holidays(root: Path = ROOT) -> Mapping:
     """读取并校验 data/holidays.yml，返回 {年份: 当年条目}。"""
-    path = root / "data" / "holidays.yml"
-    where = Where(rel(path, root))
+    doc, where = datafiles.open_file(root, "holidays.yml")
     domains = datafiles.load_external_domains(root)
-    doc = require_mapping(where, load_yaml(path, root), "文件顶层")
+    doc = require_mapping(where, doc, "文件顶层")
     if set(doc) != {"years"}:
-        raise where.at(doc, f"文件顶层应当只有 years，实际为 {sorted(doc)}")
+        raise where.fatal(doc, f"文件顶层应当只有 years，实际为 {sorted(doc)}")
     years = require_mapping(where, doc["years"], "years")
     if not years:
-        raise where.at(years, "years 不能为空")
+        raise where.fatal(years, "years 不能为空")
     for year in years:
         if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
-            raise where.at(years, f"years 的键应当是四位年份：{year!r}")
+            raise where.fatal(years, f"years 的键应当是四位年份：{year!r}")
     ordered = sorted(years)
     if ordered != list(range(ordered[0], ordered[-1] + 1)):
-        raise where.at(years, f"收录的年份必须连续，实际为 {ordered}：缺少的年份会让计算器算错")
+        where.add(years, f"收录的年份必须连续，实际为 {ordered}：缺少的年份会让计算器算错")
     for year in ordered:
-        entry = require_fields(
-            where, years[year], f"years.{year}",
-            {"source": is_text, "url": is_https, "verified": is_date, "holidays": _is_list},
-            {"issued": is_date, "note": is_text},
-        )
-        _check_url(where, entry, f"years.{year}", entry["url"], domains)
-        if not entry["holidays"]:
-            raise where.at(entry, f"years.{year}.holidays 不能为空")
-        off_days: dict[dt.date, str] = {}
-        previous: tuple[dt.date, str] | None = None
-        items = []
-        for item in entry["holidays"]:
-            item = require_fields(where, item, f"years.{year} 的假日",
-                                  {"name": is_text, "days_off": _is_mapping, "makeup_days": _is_list})
-            label = f"years.{year} 的{item['name']}"
-            off = require_fields(where, item["days_off"], f"{label}.days_off", {"from": is_date, "to": is_date})
-            first = _date_in_year(where, off, f"{label}.days_off.from", off["from"], year)
-            last = _date_in_year(where, off, f"{label}.days_off.to", off["to"], year)
-            if first > last:
-                raise where.at(off, f"{label} 的放假起止日颠倒：{first} 晚于 {last}")
-            if previous and first <= previous[0]:
-                raise where.at(off, f"{label} 的放假日 {first} 不晚于{previous[1]}的最后一天 {previous[0]}："
-                                    "假日要按日期先后排列，放假日不能重叠")
-            previous = (last, item["name"])
-            for day in _days(first, last):
-                off_days[day] = item["name"]
-            items.append((label, item))
-        work_days: dict[dt.date, str] = {}
-        for label, item in items:
-            makeup = item["makeup_days"]
-            for value in makeup:
-                day = _date_in_year(where, makeup, f"{label}.makeup_days", value, year)
-                if day in off_days:
-                    raise where.at(makeup, f"{label} 的调休上班日 {day} 同时是{off_days[day]}的放假日")
-                if day.weekday() < 5:
-                    raise where.at(makeup, f"{label} 的调休上班日 {day} 是星期{WEEKDAYS[day.weekday()]}，"
-                                           "调休上班日只能是周六或周日")
-                if day in work_days:
-                    raise where.at(makeup, f"{label} 的调休上班日 {day} 重复（{work_days[day]}中已有）")
-                work_days[day] = item["name"]
+        _check_year(where, year, years[year], domains)
+    where.done()
     return years
+
+
+def _check_year(where: Where, year: int, entry: Any, domains: list[str]) -> None:
+    if not YEAR.check(where, entry, f"years.{year}"):
+        return
+    _check_url(where, entry, f"years.{year}", entry["url"], domains)
+    if not entry["holidays"]:
+        where.add(entry, f"years.{year}.holidays 不能为空")
+    off_days: dict[dt.date, str] = {}
+    previous: tuple[dt.date, str] | None = None
+    items = []
+    for item in entry["holidays"]:
+        if not HOLIDAY.check(where, item, f"years.{year} 的假日"):
+            continue
+        label = f"years.{year} 的{item['name']}"
+        off = item["days_off"]
+        if not DAYS_OFF.check(where, off, f"{label}.days_off"):
+            continue
+        first = _date_in_year(where, off, f"{label}.days_off.from", off["from"], year)
+        last = _date_in_year(where, off, f"{label}.days_off.to", off["to"], year)
+        if first is None or last is None:
+            continue
+        if first > last:
+            where.add(off, f"{label} 的放假起止日颠倒：{first} 晚于 {last}")
+            continue
+        if previous and first <= previous[0]:
+            where.add(off, f"{label} 的放假日 {first} 不晚于{previous[1]}的最后一天 {previous[0]}："
+                           "假日要按日期先后排列，放假日不能重叠")
+        previous = (last, item["name"])
+        for day in _days(first, last):
+            off_days[day] = item["name"]
+        items.append((label, item))
+    work_days: dict[dt.date, str] = {}
+    for label, item in items:
+        makeup = item["makeup_days"]
+        for value in makeup:
+            day = _date_in_year(where, makeup, f"{label}.makeup_days", value, year)
+            if day is None:
+                continue
+            if day in off_days:
+                where.add(makeup, f"{label} 的调休上班日 {day} 同时是{off_days[day]}的放假日")
+            elif day.weekday() < 5:
+                where.add(makeup, f"{label} 的调休上班日 {day} 是星期{WEEKDAYS[day.weekday()]}，"
+                                  "调休上班日只能是周六或周日")
+            elif day in work_days:
+                where.add(makeup, f"{label} 的调休上班日 {day} 重复（{work_days[day]}中已有）")
+            work_days.setdefault(day, item["name"])
 
 
 def holiday_calendar(years: dict) -> dict:
@@ -181,43 +197,45 @@ def _check_text(where: Where, node: Any, label: str, text: str, phones: set[str]
     """文字里不能有条文序号，也不能有 data/facts.yml 以外的电话号码。"""
     match = ARTICLE.search(text)
     if match:
-        raise where.at(node, f"{label} 写了条文序号 {match.group(0)!r}：不写条文序号，以官方现行文本为准")
+        where.add(node, f"{label} 写了条文序号 {match.group(0)!r}：不写条文序号，以官方现行文本为准")
     for number in LONG_NUMBER.findall(text):
         if number not in phones:
-            raise where.at(node, f"{label} 含有号码 {number}：电话号码只能来自 data/facts.yml")
+            where.add(node, f"{label} 含有号码 {number}：电话号码只能来自 data/facts.yml")
+
+
+STATUTE = Record(
+    {"title": is_text, "issuer": is_text, "kind": lambda v: v in STATUTE_KINDS,
+     "scope": is_text, "topics": lambda v: isinstance(v, list) and bool(v) and set(v) <= set(TOPICS),
+     "source": is_text, "url": is_https, "verified": is_date},
+)
+HOTLINE_CHANNEL = Record({"hotline": is_text, "use": is_text})
+WEB_CHANNEL = Record({"name": is_text, "operator": is_text, "use": is_text, "url": is_https, "verified": is_date})
 
 
 @datafiles.datafile("statutes.yml")
 def load_statutes(root: Path = ROOT) -> Mapping:
     """读取并校验 data/statutes.yml，返回 {"statutes": ..., "channels": ...}。"""
-    path = root / "data" / "statutes.yml"
-    where = Where(rel(path, root))
+    doc, where = datafiles.open_file(root, "statutes.yml")
     domains = datafiles.load_external_domains(root)
     facts = datafiles.load_facts(root)
     phones = {str(f["value"]) for f in facts.values() if f["kind"] == "phone"}
-    doc = require_mapping(where, load_yaml(path, root), "文件顶层")
+    doc = require_mapping(where, doc, "文件顶层")
     if set(doc) != {"statutes", "channels"}:
-        raise where.at(doc, f"文件顶层应当只有 statutes 和 channels，实际为 {sorted(doc)}")
+        raise where.fatal(doc, f"文件顶层应当只有 statutes 和 channels，实际为 {sorted(doc)}")
     for top in ("statutes", "channels"):
         entries = require_mapping(where, doc[top], top)
         if not entries:
-            raise where.at(entries, f"{top} 不能为空")
-        for key in entries:
-            if not isinstance(key, str) or not datafiles.KEY.match(key):
-                raise where.at(entries, f"{top} 的键 {key!r} 只能用小写字母、数字和下划线")
+            raise where.fatal(entries, f"{top} 不能为空")
+        check_keys(where, entries, top)
     titles: set[str] = set()
     for key, entry in doc["statutes"].items():
         label = f"statutes.{key}"
-        require_fields(
-            where, entry, label,
-            {"title": is_text, "issuer": is_text, "kind": lambda v: v in STATUTE_KINDS,
-             "scope": is_text, "topics": lambda v: isinstance(v, list) and bool(v) and set(v) <= set(TOPICS),
-             "source": is_text, "url": is_https, "verified": is_date},
-        )
+        if not STATUTE.check(where, entry, label):
+            continue
         if re.search(r"[《》〈〉\s]", entry["title"]):
-            raise where.at(entry, f"{label}.title 只写标题原文，不带书名号和空格：{entry['title']!r}")
+            where.add(entry, f"{label}.title 只写标题原文，不带书名号和空格：{entry['title']!r}")
         if entry["title"] in titles:
-            raise where.at(entry, f"{label}.title 与其他条目重复：{entry['title']}")
+            where.add(entry, f"{label}.title 与其他条目重复：{entry['title']}")
         titles.add(entry["title"])
         for field in ("title", "issuer", "scope", "source"):
             _check_text(where, entry, f"{label}.{field}", entry[field], phones)
@@ -225,19 +243,19 @@ def load_statutes(root: Path = ROOT) -> Mapping:
     for key, entry in doc["channels"].items():
         label = f"channels.{key}"
         if isinstance(entry, dict) and "hotline" in entry:
-            require_fields(where, entry, label, {"hotline": is_text, "use": is_text})
+            if not HOTLINE_CHANNEL.check(where, entry, label):
+                continue
             fact = facts.get(entry["hotline"])
             if fact is None or fact["kind"] != "phone":
-                raise where.at(entry, f"{label}.hotline 应当是 data/facts.yml 中的电话号码键：{entry['hotline']!r}")
+                where.add(entry, f"{label}.hotline 应当是 data/facts.yml 中的电话号码键：{entry['hotline']!r}")
         else:
-            require_fields(
-                where, entry, label,
-                {"name": is_text, "operator": is_text, "use": is_text, "url": is_https, "verified": is_date},
-            )
+            if not WEB_CHANNEL.check(where, entry, label):
+                continue
             _check_url(where, entry, label, entry["url"], domains)
             for field in ("name", "operator"):
                 _check_text(where, entry, f"{label}.{field}", entry[field], phones)
         _check_text(where, entry, f"{label}.use", entry["use"], phones)
+    where.done()
     return doc
 
 
