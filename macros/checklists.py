@@ -17,7 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from macros import datafiles
-from macros.schema import Record, Where, is_bool, is_mapping, is_number, is_text, keyed_entries
+from macros.render import cell, example_badge, number
+
+example_badge
+from macros.schema import (
+    Record,
+    Where,
+    is_bool,
+    is_mapping,
+    is_number,
+    is_text,
+    keyed_entries,
+)
 
 OPS = {"gt": "高于", "ge": "达到或高于", "lt": "低于", "le": "不超过"}
 ACTIONS = {"pause": "暂停", "rollback": "回滚"}
@@ -94,16 +105,8 @@ def _get(entries: dict, key: str, file: str) -> dict:
     return entries[key]
 
 
-def badge(file: str) -> str:
-    return f'<span class="hb-example" title="示例值：部署前在 data/{file} 中替换">示例</span>'
-
-
-def _number(value: Any) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
 def _amount(value: Any, unit: str) -> str:
-    return f"{_number(value)}{unit}" if unit == "%" else f"{_number(value)} {unit}"
+    return f"{number(value)}{unit}" if unit == "%" else f"{number(value)} {unit}"
 
 
 def format_condition(entry: dict, file: str, otherwise: str = "出现即触发") -> str:
@@ -116,11 +119,7 @@ def format_condition(entry: dict, file: str, otherwise: str = "出现即触发")
     if "hold" in entry:
         text += f"，持续 {_amount(entry['hold']['value'], entry['hold']['unit'])}"
     text = f"<strong>{escape(text)}</strong>"
-    return text + badge(file) if entry.get("example") else text
-
-
-def _cell(text: str) -> str:
-    return escape(text).replace("|", "&#124;").replace("\n", " ")
+    return text + example_badge(file) if entry.get("example") else text
 
 
 def triggers_table(triggers: dict, action: str) -> str:
@@ -134,9 +133,9 @@ def triggers_table(triggers: dict, action: str) -> str:
         if entry["action"] != action:
             continue
         rows.append(
-            f"| **{_cell(entry['symptom'])}** | {_cell(entry['metric'])} | {_cell(entry['where'])} "
+            f"| **{cell(entry['symptom'])}** | {cell(entry['metric'])} | {cell(entry['where'])} "
             f"| {format_condition(entry, 'upgrade_thresholds.yml', '出现即' + ACTIONS[action])} "
-            f"| {_cell(entry['decides'])} |"
+            f"| {cell(entry['decides'])} |"
         )
     return "\n".join(rows)
 
@@ -145,8 +144,8 @@ def limits_table(limits: dict) -> str:
     rows = ["| 项目 | 阈值 | 说明 |", "|---|---|---|"]
     for entry in limits.values():
         rows.append(
-            f"| {_cell(entry['name'])} | {format_condition(entry, 'maintenance_thresholds.yml')} "
-            f"| {_cell(entry.get('note', ''))} |"
+            f"| {cell(entry['name'])} | {format_condition(entry, 'maintenance_thresholds.yml')} "
+            f"| {cell(entry.get('note', ''))} |"
         )
     return "\n".join(rows)
 

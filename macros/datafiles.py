@@ -13,8 +13,18 @@ from typing import Any, Callable
 
 from macros import store
 from macros.schema import (  # noqa: F401  下面这些名字也从这里导出，供各模块和测试使用
-    KEY, DataError, Record, Where, check_keys, is_bool, is_date, is_https, is_scalar, is_text,
-    keyed_entries, require_mapping,
+    KEY,
+    DataError,
+    Record,
+    Where,
+    check_keys,
+    is_bool,
+    is_date,
+    is_https,
+    is_scalar,
+    is_text,
+    keyed_entries,
+    require_mapping,
 )
 from macros.store import Mapping, Sequence, rel  # noqa: F401
 

@@ -18,8 +18,6 @@ docs/assets/javascripts/drills.js，建立在检查单引擎（checklist.js 的 
 """
 from __future__ import annotations
 
-import json
-import posixpath
 import re
 from html import escape
 from pathlib import Path
@@ -27,7 +25,16 @@ from typing import Any
 
 from macros import datafiles, pages
 from macros.datafiles import Mapping
-from macros.schema import DataError, Record, Where, is_bool, is_text, keyed_entries, require_mapping
+from macros.render import attr_json, cell, example_badge, md_text, relative_link
+from macros.schema import (
+    DataError,
+    Record,
+    Where,
+    is_bool,
+    is_text,
+    keyed_entries,
+    require_mapping,
+)
 
 ROOT = datafiles.ROOT
 
@@ -69,20 +76,6 @@ def link_label(target: str, root: Path) -> str:
     path, _, anchor = target.partition("#")
     title, anchors = page_info(root / "docs" / path)
     return f"{title} · {anchors[anchor]}" if anchor else title
-
-
-def relative_link(from_src_uri: str, target: str) -> str:
-    path, _, anchor = target.partition("#")
-    link = posixpath.relpath(path, posixpath.dirname(from_src_uri) or ".")
-    return f"{link}#{anchor}" if anchor else link
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!#|])")
-
-
-def md_text(text: Any) -> str:
-    """放进 Markdown 的数据文字：先转义 HTML，再转义 Markdown 标记和表格竖线。"""
-    return _MD_SPECIAL.sub(r"\\\1", escape(str(text), quote=False)).replace("\n", " ")
 
 
 def md_link(target: str, from_src_uri: str, root: Path, text: str | None = None) -> str:
@@ -386,26 +379,10 @@ def load_glossary(root: Path = ROOT) -> Mapping:
 # ---------------------------------------------------------------- 显示
 
 
-def _badge(file: str) -> str:
-    return f'<span class="hb-example" title="示例值：部署前在 data/{file} 中替换">示例</span>'
-
-
-def _cell(text: Any) -> str:
-    return escape(str(text)).replace("|", "&#124;").replace("\n", " ")
-
-
 def format_offset(minutes: int) -> str:
     """情况注入的时间，如 T+05:00、T+1:30:00（与 drills.js 的 formatOffset 一致）。"""
     hours, mins = divmod(int(minutes), 60)
     return f"T+{hours}:{mins:02d}:00" if hours else f"T+{mins:02d}:00"
-
-
-def attr_json(data: Any) -> str:
-    """放进 data-* 属性的 JSON（已转义，可以直接写在双引号里）。
-
-    不用 <script type="application/json">：Material 的即时导航换页时会把正文里的 script 元素
-    重新创建成可执行的脚本（丢掉 type 和 class），JSON 就成了语法错误，CSP 也会拦下它。"""
-    return escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=True)
 
 
 class UnknownKey(LookupError):
@@ -437,14 +414,14 @@ def render_scenario(key: str, sc: dict, calendar: dict, src: str, root: Path) ->
     out += ["**情况注入**（主持人按时间给出；“期待的处置”只给主持人和观察员看）", "",
             "| 时间 | 来源 → 交给 | 情况 | 期待的处置 |", "|---|---|---|---|"]
     for inject in sc["injects"]:
-        route = _cell(inject["from"]) + (f" → {_cell(inject['to'])}" if inject.get("to") else "")
-        expect = _cell(inject.get("expect", ""))
+        route = cell(inject["from"]) + (f" → {cell(inject['to'])}" if inject.get("to") else "")
+        expect = cell(inject.get("expect", ""))
         if inject.get("page"):
             expect += ("<br>" if expect else "") + "依据：" + md_link(inject["page"], src, root)
-        out.append(f"| {format_offset(inject['at'])} | {route} | {_cell(inject['text'])} | {expect} |")
+        out.append(f"| {format_offset(inject['at'])} | {route} | {cell(inject['text'])} | {expect} |")
     out += ["", "**期望的处置**", "", "| 角色 | 做什么 | 依据 |", "|---|---|---|"]
     for action in sc["actions"]:
-        out.append(f"| {_cell(action['role'])} | {_cell(action['do'])} | {md_link(action['page'], src, root)} |")
+        out.append(f"| {cell(action['role'])} | {cell(action['do'])} | {md_link(action['page'], src, root)} |")
     out += ["", "**成功标准**", ""] + [f"- {md_text(t)}" for t in sc["success"]] + [""]
     run_link = relative_link(src, "drills/run.md#评估检查单")
     out += [f"**评估检查单**（演练时在[执行演练]({run_link})页选这个场景，逐项勾选并导出）", ""]
@@ -524,14 +501,14 @@ def register(env, root) -> None:
         """停止演练的暗号，加粗，示例值带“示例”标记。"""
         word = calendar["code_word"]
         text = f"<strong>“{escape(word['value'])}”</strong>"
-        return text + _badge("drill_calendar.yml") if word["example"] else text
+        return text + example_badge("drill_calendar.yml") if word["example"] else text
 
     @env.macro
     def drill_deadline(key: str) -> str:
         """演练后的时限，如“5 个工作日”（示例值带标记）。"""
         entry = _get(calendar["deadlines"], key, "drill_calendar.yml")
         text = escape(f"{entry['value']} {entry['unit']}")
-        return text + _badge("drill_calendar.yml") if entry["example"] else text
+        return text + example_badge("drill_calendar.yml") if entry["example"] else text
 
     @env.macro
     def drill_frequency() -> str:
@@ -539,7 +516,7 @@ def register(env, root) -> None:
         entries = calendar["calendar"]
         parts = [f"{kinds[k]['name']} {sum(e['kind'] == k for e in entries)} 次" for k in KINDS]
         text = f"全年 {len(entries)} 次：" + "、".join(parts)
-        return escape(text) + (_badge("drill_calendar.yml") if any(e["example"] for e in entries) else "")
+        return escape(text) + (example_badge("drill_calendar.yml") if any(e["example"] for e in entries) else "")
 
     @env.macro
     def drill_kinds() -> str:
@@ -547,8 +524,8 @@ def register(env, root) -> None:
         for key in KINDS:
             kind = kinds[key]
             count = sum(e["kind"] == key for e in calendar["calendar"])
-            rows.append(f"| **{_cell(kind['name'])}** | {_cell(kind['what'])} | {_cell(kind['systems'])} "
-                        f"| {_cell(kind['who'])} | {count} 次 |")
+            rows.append(f"| **{cell(kind['name'])}** | {cell(kind['what'])} | {cell(kind['systems'])} "
+                        f"| {cell(kind['who'])} | {count} 次 |")
         return "\n".join(rows)
 
     @env.macro
@@ -558,16 +535,16 @@ def register(env, root) -> None:
         for entry in calendar["calendar"]:
             sc = scenarios[entry["scenario"]]
             link = md_link(f"drills/scenarios.md#{entry['scenario']}", src, root, sc["title"])
-            month = f"{entry['month']} 月" + (_badge("drill_calendar.yml") if entry["example"] else "")
-            rows.append(f"| {month} | {_cell(kinds[entry['kind']]['name'])} | {link} "
-                        f"| {_cell(entry.get('note', ''))} |")
+            month = f"{entry['month']} 月" + (example_badge("drill_calendar.yml") if entry["example"] else "")
+            rows.append(f"| {month} | {cell(kinds[entry['kind']]['name'])} | {link} "
+                        f"| {cell(entry.get('note', ''))} |")
         return "\n".join(rows)
 
     @env.macro
     def drill_roles() -> str:
         rows = ["| 角色 | 做什么 | 不做什么 |", "|---|---|---|"]
         for role in calendar["roles"].values():
-            rows.append(f"| **{_cell(role['name'])}** | {_cell(role['duty'])} | {_cell(role['not'])} |")
+            rows.append(f"| **{cell(role['name'])}** | {cell(role['duty'])} | {cell(role['not'])} |")
         return "\n".join(rows)
 
     # ---- 场景
@@ -579,7 +556,7 @@ def register(env, root) -> None:
         for key, sc in scenarios.items():
             months = "、".join(f"{e['month']} 月" for e in calendar["calendar"] if e["scenario"] == key) or "—"
             link = md_link(f"drills/scenarios.md#{key}", src, root, sc["title"])
-            rows.append(f"| {link} | {_cell('、'.join(kinds[k]['name'] for k in sc['kinds']))} "
+            rows.append(f"| {link} | {cell('、'.join(kinds[k]['name'] for k in sc['kinds']))} "
                         f"| {sc['duration']} 分钟 | {len(sc['injects'])} 条 | {months} |")
         return "\n".join(rows)
 
@@ -637,7 +614,7 @@ def register(env, root) -> None:
         rows = ["| 题组 | 适合 | 题数 |", "|---|---|---|"]
         for key, item in quizzes.items():
             link = md_link(f"training/quiz.md#quiz-{key}", src, root, item["title"])
-            rows.append(f"| {link} | {_cell(item['audience'])} | {len(item['questions'])} |")
+            rows.append(f"| {link} | {cell(item['audience'])} | {len(item['questions'])} |")
         return "\n".join(rows)
 
     @env.macro
@@ -669,5 +646,5 @@ def register(env, root) -> None:
     def abbreviations_table() -> str:
         rows = ["| 缩写 | 含义 |", "|---|---|"]
         for term, meaning in load_abbreviations(root):
-            rows.append(f"| {_cell(term)} | {_cell(meaning)} |")
+            rows.append(f"| {cell(term)} | {cell(meaning)} |")
         return "\n".join(rows)

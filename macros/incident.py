@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from macros import datafiles
+from macros.render import cell, example_badge, number
+
+example_badge
 from macros.schema import Record, is_bool, is_mapping, is_number, is_text, keyed_entries
 
 TIME_UNITS = ("分钟", "小时", "个工作日")
@@ -110,31 +113,18 @@ def load_sync_alerts(root: Path = datafiles.ROOT) -> datafiles.Mapping:
 # ---------------------------------------------------------------- 显示
 
 
-def _badge(file: str) -> str:
-    return f'<span class="hb-example" title="示例值：部署前在 data/{file} 中替换">示例</span>'
-
-
-def _number(value: Any) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
 def format_span(span: dict, file: str = "severity.yml") -> str:
-    text = escape(f"{_number(span['value'])} {span['unit']}")
-    return text + _badge(file) if span.get("example") else text
+    text = escape(f"{number(span['value'])} {span['unit']}")
+    return text + example_badge(file) if span.get("example") else text
 
 
 def format_condition(rule: dict) -> str:
     """如 “高于 30 秒，持续 5 分钟”（示例值带“示例”标记）。"""
-    text = f"{OPS[rule['op']]} {_number(rule['value'])} {rule['unit']}"
+    text = f"{OPS[rule['op']]} {number(rule['value'])} {rule['unit']}"
     if "hold" in rule:
-        text += f"，持续 {_number(rule['hold']['value'])} {rule['hold']['unit']}"
+        text += f"，持续 {number(rule['hold']['value'])} {rule['hold']['unit']}"
     text = escape(text)
-    return text + _badge("sync_alerts.yml") if rule.get("example") else text
-
-
-def _cell(text: str) -> str:
-    """表格单元格：转义并去掉会破坏 Markdown 表格的竖线和换行。"""
-    return escape(text).replace("|", "&#124;").replace("\n", " ")
+    return text + example_badge("sync_alerts.yml") if rule.get("example") else text
 
 
 class UnknownKey(LookupError):
@@ -160,7 +150,7 @@ def register(env, root) -> None:
         entry = contacts[key]
         value = escape(str(entry["value"]))
         if entry.get("example"):
-            value += '<span class="hb-example" title="示例值：部署前在 data/contacts.yml 中替换">示例</span>'
+            value += example_badge("contacts.yml")
         return f"{escape(entry['role'])}：{value}"
 
     @env.macro
@@ -206,16 +196,16 @@ def register(env, root) -> None:
             "|---|---|---|---|",
         ]
         for key, entry in levels.items():
-            criteria = "<br>".join(f"· {_cell(item)}" for item in entry["criteria"])
+            criteria = "<br>".join(f"· {cell(item)}" for item in entry["criteria"])
             if entry.get("examples"):
-                criteria += "<br>例：" + "；".join(_cell(item) for item in entry["examples"])
+                criteria += "<br>例：" + "；".join(cell(item) for item in entry["examples"])
             call = "<br>".join(callee(contact) for contact in entry["call"])
-            call += f"<br>到位：{_cell(entry['staff'])}"
+            call += f"<br>到位：{cell(entry['staff'])}"
             update = f"每 {format_span(entry['update'])}" if "update" in entry else "结案时一次"
             escalate = format_span(entry["escalate_after"]) if "escalate_after" in entry else "已是最高级"
             times = (f"响应：{format_span(entry['respond'])}<br>对内通报：{update}"
-                     f"<br>未恢复则升级：{escalate}<br>复盘：{_cell(entry['review'])}")
-            rows.append(f"| **{_cell(level_name(key))}** | {criteria} | {call} | {times} |")
+                     f"<br>未恢复则升级：{escalate}<br>复盘：{cell(entry['review'])}")
+            rows.append(f"| **{cell(level_name(key))}** | {criteria} | {call} | {times} |")
         return "\n".join(rows)
 
     @env.macro
@@ -232,8 +222,8 @@ def register(env, root) -> None:
         ]
         for rule in rules.values():
             rows.append(
-                f"| **{_cell(rule['name'])}** | {_cell(rule['metric'])}<br>（{_cell(rule['where'])}） "
-                f"| {format_condition(rule)} | {_cell(level_name(rule['severity']))} "
-                f"| {_cell(rule['action'])} |"
+                f"| **{cell(rule['name'])}** | {cell(rule['metric'])}<br>（{cell(rule['where'])}） "
+                f"| {format_condition(rule)} | {cell(level_name(rule['severity']))} "
+                f"| {cell(rule['action'])} |"
             )
         return "\n".join(rows)

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from html import escape
 from pathlib import Path
@@ -19,7 +18,16 @@ from urllib.parse import urlsplit
 
 from macros import datafiles
 from macros.datafiles import Mapping
-from macros.schema import Record, Where, check_keys, is_date, is_https, is_text, require_mapping
+from macros.render import attr_json, md_folded
+from macros.schema import (
+    Record,
+    Where,
+    check_keys,
+    is_date,
+    is_https,
+    is_text,
+    require_mapping,
+)
 
 ROOT = datafiles.ROOT
 
@@ -263,15 +271,6 @@ def statute_anchor(key: str) -> str:
     return "statute-" + key.replace("_", "-")
 
 
-def _md(text: Any) -> str:
-    """数据值放进 Markdown 前转义：HTML 特殊字符和会改变排版的 Markdown 符号。"""
-    value = " ".join(str(text).split())
-    # YAML 折叠多行文字时会在行间插入空格；中文之间不要空格
-    value = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])", "", value)
-    value = escape(value, quote=False)
-    return re.sub(r"([\\`*_\[\]|])", r"\\\1", value)
-
-
 # ---------------------------------------------------------------- 宏
 
 
@@ -284,12 +283,11 @@ def register(env, root) -> None:
     def workdays_calculator(key: str = "complaint_investigation") -> str:
         """工作日期限计算器。期限长度与日历都从数据文件读取，经 data-* 属性交给 workdays.js。"""
         period = working_day_period(facts, key)
-        calendar = json.dumps(holiday_calendar(years), ensure_ascii=False, separators=(",", ":"))
         field = f"hb-workdays-{key.replace('_', '-')}"
         name = escape(facts[key]["name"])
         return (
             f'<div class="hb-workdays" data-period="{period}" data-period-name="{name}" '
-            f'data-calendar="{escape(calendar, quote=True)}">\n'
+            f'data-calendar="{attr_json(holiday_calendar(years))}">\n'
             f'<p class="hb-workdays__nojs">浏览器未运行脚本，计算器不可用。请按上面的规则，'
             f'对照下面的放假安排表手工数工作日（已收录 {years_label(years)}）。</p>\n'
             f'<form class="hb-workdays__form" hidden>\n'
@@ -319,7 +317,7 @@ def register(env, root) -> None:
             entry = years[year]
             issued = f"，{entry['issued'].isoformat()} 发布" if entry.get("issued") else ""
             rows = [
-                f"**{year} 年**：依据《{_md(entry['source'])}》{issued}"
+                f"**{year} 年**：依据《{md_folded(entry['source'])}》{issued}"
                 f"（[中国政府网]({entry['url']})，按标题检索），最近核对 {entry['verified'].isoformat()}。",
                 "",
                 "| 假日 | 放假（含首尾两天） | 调休上班（周末照常上班） |",
@@ -330,7 +328,7 @@ def register(env, root) -> None:
                 count = (end - start).days + 1
                 off = f"{start.isoformat()} 至 {end.isoformat()}（{count} 天）"
                 work = "、".join(f"{d.isoformat()}（{_weekday(d)}）" for d in item["makeup_days"]) or "无"
-                rows.append(f"| {_md(item['name'])} | {off} | {work} |")
+                rows.append(f"| {md_folded(item['name'])} | {off} | {work} |")
             blocks.append("\n".join(rows))
         return "\n\n".join(blocks)
 
@@ -341,19 +339,19 @@ def register(env, root) -> None:
         for key, entry in legal["statutes"].items():
             topics = "、".join(TOPICS[t] for t in entry["topics"])
             blocks.append("\n".join([
-                f"### 《{_md(entry['title'])}》 {{#{statute_anchor(key)}}}",
+                f"### 《{md_folded(entry['title'])}》 {{#{statute_anchor(key)}}}",
                 "",
                 "制定机关",
-                f":   {_md(entry['issuer'])}（{_md(entry['kind'])}）",
+                f":   {md_folded(entry['issuer'])}（{md_folded(entry['kind'])}）",
                 "",
                 "与本服务的关系",
-                f":   {_md(entry['scope'])}",
+                f":   {md_folded(entry['scope'])}",
                 "",
                 "涉及的问题",
                 f":   {topics}",
                 "",
                 "官方来源",
-                f":   [{_md(entry['source'])}]({entry['url']})，打开后按标题检索现行文本",
+                f":   [{md_folded(entry['source'])}]({entry['url']})，打开后按标题检索现行文本",
                 "",
                 "最近核对",
                 f":   {entry['verified'].isoformat()}",
@@ -366,7 +364,7 @@ def register(env, root) -> None:
         if topic not in TOPICS:
             raise KeyError(f"未知的问题 {topic!r}；可用：{', '.join(TOPICS)}")
         items = [
-            f"- [《{_md(e['title'])}》](#{statute_anchor(k)})（{_md(e['issuer'])}）"
+            f"- [《{md_folded(e['title'])}》](#{statute_anchor(k)})（{md_folded(e['issuer'])}）"
             for k, e in legal["statutes"].items() if topic in e["topics"]
         ]
         if not items:
@@ -382,13 +380,13 @@ def register(env, root) -> None:
             if "hotline" in entry:
                 fact = facts[entry["hotline"]]
                 rows.append(
-                    f"| {hotline(entry['hotline'])} | {_md(fact['source'])} | {_md(entry['use'])} "
+                    f"| {hotline(entry['hotline'])} | {md_folded(fact['source'])} | {md_folded(entry['use'])} "
                     f"| {fact['verified'].isoformat()} |"
                 )
             else:
                 rows.append(
-                    f"| [{_md(entry['name'])}]({entry['url']}) | {_md(entry['operator'])} "
-                    f"| {_md(entry['use'])} | {entry['verified'].isoformat()} |"
+                    f"| [{md_folded(entry['name'])}]({entry['url']}) | {md_folded(entry['operator'])} "
+                    f"| {md_folded(entry['use'])} | {entry['verified'].isoformat()} |"
                 )
         return "\n".join(rows)
 
@@ -398,7 +396,7 @@ def register(env, root) -> None:
         entry = legal["channels"].get(key)
         if entry is None or "url" not in entry:
             raise KeyError(f"data/statutes.yml 的 channels 中没有网站 {key!r}")
-        return f"[{_md(entry['name'])}]({entry['url']})"
+        return f"[{md_folded(entry['name'])}]({entry['url']})"
 
     @env.macro
     def legal_last_verified() -> str:

@@ -25,13 +25,13 @@ decision-tree.js 再把它变成一次只问一个问题的逐步向导。
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from macros import datafiles, pages
+from macros.render import md_text, relative_link
 from macros.schema import Record, Where, is_text
 
 FILE = "decision_tree.yml"
@@ -197,21 +197,6 @@ class UnknownTree(LookupError):
     pass
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!#])")
-
-
-def _md_text(text: str) -> str:
-    """放进 Markdown 链接文字的数据值：先转义 HTML，再转义 Markdown 标记。"""
-    return _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False))
-
-
-def relative_link(from_src_uri: str, page: str, anchor: str | None = None) -> str:
-    """从调用页面（相对 docs/ 的源文件路径）到目标 .md 的相对链接。"""
-    start = posixpath.dirname(from_src_uri) or "."
-    link = posixpath.relpath(page, start)
-    return f"{link}#{anchor.lstrip('#')}" if anchor else link
-
-
 def expand_facts(text: str, facts: dict) -> str:
     """把 {fact:键} 换成事实的名称与值，如“纳税缴费服务热线 12366”。"""
     from macros.facts import format_fact
@@ -245,7 +230,7 @@ def render_tree(key: str, tree: dict, src_uri: str, facts: dict | None = None) -
         else:
             link = relative_link(src_uri, node["page"], node.get("anchor"))
             out.append(f'<li class="dt-node dt-leaf" data-dt-node="{escape(node_id)}" markdown="1">')
-            out.append(f'<p class="dt-leaf-link" markdown="span">→ 处置手册：[{_md_text(node["title"])}]({link})</p>')
+            out.append(f'<p class="dt-leaf-link" markdown="span">→ 处置手册：[{md_text(node["title"])}]({link})</p>')
             out.append(f'<p class="dt-summary">{escape(node["summary"])}</p>')
             out.append("</li>")
 
