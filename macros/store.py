@@ -165,12 +165,13 @@ class Store:
 
     def validate_all(self) -> list[str]:
         """校验全部登记的数据文件，返回所有问题（每个文件的全部问题，逐行）。"""
-        problems = []
+        problems: list[str] = []
         for name in VALIDATORS:
             try:
                 self.get(name)
             except DataError as exc:
-                problems.append(str(exc))
+                # 引用了坏文件的其他文件会报出同一个问题，只列一次
+                problems += [line for line in str(exc).splitlines() if line not in problems]
         return problems
 
 

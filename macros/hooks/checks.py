@@ -60,7 +60,7 @@ def on_build_error(error):
 
 
 def _front_matter(source: Path) -> tuple[list[str], int]:
-    """源文件的各行，以及 front matter 占用的行数（没有 front matter 时为 0）。"""
+    """源文件的各行，以及正文之前的行数：front matter 和紧随其后的空行（MkDocs 交给钩子的正文不含它们）。"""
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
     except OSError:
@@ -69,6 +69,8 @@ def _front_matter(source: Path) -> tuple[list[str], int]:
         return lines, 0
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() in ("---", "..."):
+            while number < len(lines) and lines[number] == "":
+                number += 1
             return lines, number
     return lines, 0
 
