@@ -19,7 +19,6 @@ from typing import Any
 from macros import datafiles
 from macros.render import cell, example_badge, number
 
-example_badge
 from macros.schema import (
     Record,
     Where,

@@ -16,7 +16,6 @@ from typing import Any
 from macros import datafiles
 from macros.render import cell, example_badge, number
 
-example_badge
 from macros.schema import Record, is_bool, is_mapping, is_number, is_text, keyed_entries
 
 TIME_UNITS = ("分钟", "小时", "个工作日")

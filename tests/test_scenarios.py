@@ -5,7 +5,9 @@
 """
 from __future__ import annotations
 
+import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -58,10 +60,30 @@ def test_base_project_builds(tmp_path):
     assert report.ok, report.format()
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_scenario(case, tmp_path):
-    project, spec = make_project(case, tmp_path / "project")
+def run_case(case: str, target: Path) -> tuple[Path, dict, int, str]:
+    project, spec = make_project(case, target)
     code, output = build(project, **{k: str(v) for k, v in (spec.get("env") or {}).items()})
+    return project, spec, code, output
+
+
+@pytest.fixture(scope="module")
+def results(request, tmp_path_factory) -> dict:
+    """本次要跑的用例一起构建，同时跑两个（构建在子进程里，线程只是等待）。
+
+    在 pytest-xdist 的工作进程里不预先构建：各用例自己构建，由 xdist 分配。"""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return {}
+    wanted = [item.callspec.params["case"] for item in request.session.items
+              if getattr(item, "originalname", "") == "test_scenario" and hasattr(item, "callspec")]
+    root = tmp_path_factory.mktemp("scenarios")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {case: pool.submit(run_case, case, root / case) for case in wanted}
+    return {case: future.result() for case, future in futures.items()}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_scenario(case, results, tmp_path):
+    project, spec, code, output = results.get(case) or run_case(case, tmp_path / "project")
     if spec["expect"] == "build-fails":
         assert code != 0, f"构建本应失败，却成功了：\n{output}"
         text = output

@@ -190,7 +190,8 @@ def check_site(root: Path, *, allowed_domains: list[str], site_url: str | None =
             if not fetch:
                 links_from[page].add(target)
             if fragment and fragment not in site.ids(target):
-                report.add(site.name(page), f"{what} 的锚点 #{fragment} 在 {target.relative_to(site.root).as_posix()} 中不存在：{url}")
+                where = target.relative_to(site.root).as_posix()
+                report.add(site.name(page), f"{what} 的锚点 #{fragment} 在 {where} 中不存在：{url}")
         elif target.suffix == ".css" and fetch:
             pass
 
@@ -254,7 +255,6 @@ def check_site(root: Path, *, allowed_domains: list[str], site_url: str | None =
 
 
 def main(argv: list[str] | None = None) -> int:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from macros.datafiles import load_external_domains
 
     parser = argparse.ArgumentParser(description="检查构建好的手册站点的链接与外部请求")
