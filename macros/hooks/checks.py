@@ -26,9 +26,7 @@ def project_root(config) -> Path:
 
 
 def check_data(root: Path) -> list[str]:
-    """校验全部数据文件（每个文件只解析一次），返回全部问题。"""
-    import macros  # noqa: F401  导入 macros 包即登记全部数据文件
-
+    """校验全部数据文件（每个文件只解析一次），返回全部问题。导入 macros 包时已登记全部数据文件。"""
     return store.for_root(root).validate_all()
 
 
@@ -36,6 +34,7 @@ def check_data(root: Path) -> list[str]:
 def on_config(config):
     root = project_root(config)
     data = store.begin(root)
+    _state["root"] = root
     problems = check_data(root)
     if problems:
         raise PluginError("数据文件有误：\n" + "\n".join(problems))
@@ -55,8 +54,8 @@ def on_post_build(config):
 
 
 def on_build_error(error):
-    for root in list(store._stores):
-        store.end(root)
+    if "root" in _state:
+        store.end(_state["root"])
 
 
 def _front_matter(source: Path) -> tuple[list[str], int]:
