@@ -91,11 +91,21 @@ def data_patterns(root) -> list[tuple[str, re.Pattern]]:
     return result
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _hint(pattern: re.Pattern) -> str:
+    """正则匹配时必然原样出现的一串数字（值里最长的一段），用来跳过不可能匹配的行。"""
+    return max(_DIGITS.findall(pattern.pattern), key=len, default="")
+
+
 def find(markdown: str, compiled: Iterable[tuple[str, re.Pattern]]) -> list[Finding]:
     findings = []
-    compiled = list(compiled)
+    checks = [(key, pattern, _hint(pattern)) for key, pattern in compiled]
     for number, line in enumerate(markdown.splitlines(), start=1):
-        for key, pattern in compiled:
+        for key, pattern, hint in checks:
+            if hint not in line:
+                continue
             match = pattern.search(line)
             if match:
                 findings.append(Finding(number, key, match.group(0)))
