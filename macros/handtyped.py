@@ -31,19 +31,18 @@ def _value_pattern(value: str) -> str:
 def patterns(facts: dict, contacts: dict) -> list[tuple[str, re.Pattern]]:
     """每个可能被手写的值对应一个正则。
 
-    电话号码和联系方式按值本身匹配；期限按“值 + 单位”匹配（单独一个 7 不算）。
+    电话号码、邮箱和文字按值本身匹配；期限按“值 + 单位”匹配（单独一个 7 不算）。
     """
     result = []
     for key, fact in facts.items():
-        if fact["kind"] == "phone":
-            result.append((f"facts.{key}", re.compile(_value_pattern(fact["value"]))))
-        elif fact["kind"] == "duration":
+        if fact["kind"] == "duration":
             value = _value_pattern(fact["value"])
             unit = r"\s*".join(re.escape(ch) for ch in fact["unit"].replace(" ", ""))
             result.append((f"facts.{key}", re.compile(value + r"\s*" + unit)))
+        else:
+            result.append((f"facts.{key}", re.compile(_value_pattern(fact["value"]))))
     for key, contact in contacts.items():
-        if contact["kind"] in ("phone", "email"):
-            result.append((f"contacts.{key}", re.compile(_value_pattern(contact["value"]))))
+        result.append((f"contacts.{key}", re.compile(_value_pattern(contact["value"]))))
     return result
 
 

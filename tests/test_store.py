@@ -104,3 +104,22 @@ def test_runbook_layout_matches_the_design():
     missing = "## 适用情形\n\n## 先做这几件事\n\n## 处置\n\n## 何时上报\n\n## 记录\n\n## 相关页面\n"
     [(line, message)] = pagetypes.problems({"type": "runbook"}, missing)
     assert line == 5 and "缺少二级标题“判断”" in message
+
+
+@pytest.mark.parametrize("text, key", [
+    ("复制延迟超过 300 秒就上报", "sync_alerts.replica_lag_crit"),
+    ("磁盘使用率高于 80% 时清理", "maintenance_thresholds.disk_usage"),
+    ("每 60 分钟对内通报一次", "severity.p2.update"),
+    ("请在合同约定的支持电话报修", "contacts.vendor_support"),
+    ("写信到 support@invoice.example", "contacts.support_email"),
+])
+def test_hand_typed_check_covers_every_data_backed_value(text, key):
+    from macros import handtyped
+    assert key in [f.key for f in handtyped.find(text, handtyped.data_patterns(ROOT))]
+
+
+@pytest.mark.parametrize("text", ["| 2 | 分流 | 先判断 | 15 分钟 |", "### 60 分钟", "0–5 分钟：开场"])
+def test_durations_without_a_limit_are_not_flagged(text):
+    """阅读时间、培训日程里的“15 分钟”不是数据里的时限。"""
+    from macros import handtyped
+    assert handtyped.find(text, handtyped.data_patterns(ROOT)) == []
