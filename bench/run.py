@@ -450,7 +450,7 @@ def part_browser(site: Path, loads: int, repeats: int) -> dict:
                 context = browser.new_context(locale="zh-CN")
                 page = context.new_page()
                 finished = []
-                page.on("requestfinished", lambda request: finished.append(request))
+                page.on("requestfinished", lambda request, finished=finished: finished.append(request))
                 page.goto(base + path, wait_until="load")
                 page.wait_for_load_state("networkidle")
                 timing = page.evaluate(TIMING)
@@ -584,7 +584,7 @@ def part_linkcheck(site: Path, runs: int, anchor_runs: int) -> dict:
                 plain.append(checker(rc_plain))
             say(f"    第 {i + 1} 轮：tools.linkcheck {ours[-1].wall_s:.2f} s"
                 + (f"，linkchecker {plain[-1].wall_s:.2f} s" if plain else "（linkchecker 未安装）"))
-        for i in range(anchor_runs if linkchecker else 0):
+        for _ in range(anchor_runs if linkchecker else 0):
             anchored.append(checker(rc_anchor))
             say(f"    linkchecker + AnchorCheck：{anchored[-1].wall_s:.2f} s")
     problems = [line for line in ours[-1].output.splitlines() if ": " in line]

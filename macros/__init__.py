@@ -1,7 +1,8 @@
 """手册的 mkdocs-macros 模块：每个关注点一个子模块，在这里统一登记。
 
 每个子模块提供 ``register(env, root)``，在其中用 ``@env.macro`` 定义页面可用的宏，
-并用 ``@datafiles.datafile("名称.yml")`` 登记它读取的数据文件（构建开始时统一校验）。
+并用 ``@datafiles.datafile("名称.yml")`` 登记它读取的数据文件。数据文件由数据仓库（store.py）
+每次构建只解析、校验一次，构建钩子（hooks/checks.py）和各个宏共用。
 """
 from __future__ import annotations
 

@@ -17,7 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from macros import datafiles
-from macros.datafiles import Where, is_bool, is_text, keyed_entries, load_yaml, rel, require_fields
+from macros.render import cell, example_badge, number
+
+from macros.schema import (
+    Record,
+    Where,
+    is_bool,
+    is_mapping,
+    is_number,
+    is_text,
+    keyed_entries,
+)
 
 OPS = {"gt": "高于", "ge": "达到或高于", "lt": "低于", "le": "不超过"}
 ACTIONS = {"pause": "暂停", "rollback": "回滚"}
@@ -26,63 +36,58 @@ LIMIT_UNITS = ("秒", "分钟", "小时", "天", "%", "张", "条", "次", "倍"
 HOLD_UNITS = ("秒", "分钟", "小时")
 
 
-def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+HOLD = Record({"value": lambda v: is_number(v) and v > 0, "unit": lambda v: v in HOLD_UNITS})
+TRIGGER = Record(
+    {"action": lambda v: v in ACTIONS, "symptom": is_text, "metric": is_text, "where": is_text, "decides": is_text},
+    {"op": lambda v: v in OPS, "value": is_number, "unit": is_text, "hold": is_mapping, "example": is_bool},
+)
+LIMIT = Record(
+    {"name": is_text, "value": is_number, "unit": is_text, "example": is_bool},
+    {"op": lambda v: v in OPS, "hold": is_mapping, "note": is_text},
+)
 
 
 def _check_threshold(where: Where, node: Any, label: str, units: tuple[str, ...]) -> None:
     """阈值的公共部分：op 可选，value 与 unit 必须成对，hold 是 {value, unit}。"""
     if ("value" in node) != ("unit" in node):
-        raise where.at(node, f"{label} 的 value 和 unit 要一起写")
+        where.add(node, f"{label} 的 value 和 unit 要一起写")
     if "op" in node and "value" not in node:
-        raise where.at(node, f"{label} 写了 op，还要写 value 和 unit")
+        where.add(node, f"{label} 写了 op，还要写 value 和 unit")
     if "unit" in node and node["unit"] not in units:
-        raise where.at(node, f"{label} 的 unit 只能取 {'、'.join(units)}：{node['unit']!r}")
+        where.add(node, f"{label} 的 unit 只能取 {'、'.join(units)}：{node['unit']!r}")
     if "hold" in node:
-        require_fields(
-            where, node["hold"], f"{label}.hold",
-            {"value": lambda v: is_number(v) and v > 0, "unit": lambda v: v in HOLD_UNITS},
-        )
+        HOLD.check(where, node["hold"], f"{label}.hold")
 
 
 @datafiles.datafile("upgrade_thresholds.yml")
 def load_upgrade_thresholds(root: Path = datafiles.ROOT) -> datafiles.Mapping:
     """读取并校验 data/upgrade_thresholds.yml；出错时抛出带文件名和行号的 DataError。"""
-    path = root / "data" / "upgrade_thresholds.yml"
-    where = Where(rel(path, root))
-    triggers = keyed_entries(where, load_yaml(path, root), "triggers")
+    doc, where = datafiles.open_file(root, "upgrade_thresholds.yml")
+    triggers = keyed_entries(where, doc, "triggers")
     for key, entry in triggers.items():
         label = f"triggers.{key}"
-        require_fields(
-            where, entry, label,
-            {"action": lambda v: v in ACTIONS, "symptom": is_text, "metric": is_text,
-             "where": is_text, "decides": is_text},
-            {"op": lambda v: v in OPS, "value": is_number, "unit": is_text,
-             "hold": lambda v: isinstance(v, dict), "example": is_bool},
-        )
+        if not TRIGGER.check(where, entry, label):
+            continue
         _check_threshold(where, entry, label, TRIGGER_UNITS)
         if "value" in entry and "example" not in entry:
-            raise where.at(entry, f"{label} 有阈值，须写 example（示例值写 true，本单位批准的值写 false）")
+            where.add(entry, f"{label} 有阈值，须写 example（示例值写 true，本单位批准的值写 false）")
     for action in ACTIONS:
-        if not any(entry["action"] == action for entry in triggers.values()):
-            raise where.at(triggers, f"triggers 中至少要有一条 action: {action}")
+        if not any(isinstance(entry, dict) and entry.get("action") == action for entry in triggers.values()):
+            where.add(triggers, f"triggers 中至少要有一条 action: {action}")
+    where.done()
     return triggers
 
 
 @datafiles.datafile("maintenance_thresholds.yml")
 def load_maintenance_thresholds(root: Path = datafiles.ROOT) -> datafiles.Mapping:
     """读取并校验 data/maintenance_thresholds.yml。"""
-    path = root / "data" / "maintenance_thresholds.yml"
-    where = Where(rel(path, root))
-    limits = keyed_entries(where, load_yaml(path, root), "limits")
+    doc, where = datafiles.open_file(root, "maintenance_thresholds.yml")
+    limits = keyed_entries(where, doc, "limits")
     for key, entry in limits.items():
         label = f"limits.{key}"
-        require_fields(
-            where, entry, label,
-            {"name": is_text, "value": is_number, "unit": is_text, "example": is_bool},
-            {"op": lambda v: v in OPS, "hold": lambda v: isinstance(v, dict), "note": is_text},
-        )
-        _check_threshold(where, entry, label, LIMIT_UNITS)
+        if LIMIT.check(where, entry, label):
+            _check_threshold(where, entry, label, LIMIT_UNITS)
+    where.done()
     return limits
 
 
@@ -99,16 +104,8 @@ def _get(entries: dict, key: str, file: str) -> dict:
     return entries[key]
 
 
-def badge(file: str) -> str:
-    return f'<span class="hb-example" title="示例值：部署前在 data/{file} 中替换">示例</span>'
-
-
-def _number(value: Any) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
 def _amount(value: Any, unit: str) -> str:
-    return f"{_number(value)}{unit}" if unit == "%" else f"{_number(value)} {unit}"
+    return f"{number(value)}{unit}" if unit == "%" else f"{number(value)} {unit}"
 
 
 def format_condition(entry: dict, file: str, otherwise: str = "出现即触发") -> str:
@@ -121,11 +118,7 @@ def format_condition(entry: dict, file: str, otherwise: str = "出现即触发")
     if "hold" in entry:
         text += f"，持续 {_amount(entry['hold']['value'], entry['hold']['unit'])}"
     text = f"<strong>{escape(text)}</strong>"
-    return text + badge(file) if entry.get("example") else text
-
-
-def _cell(text: str) -> str:
-    return escape(text).replace("|", "&#124;").replace("\n", " ")
+    return text + example_badge(file) if entry.get("example") else text
 
 
 def triggers_table(triggers: dict, action: str) -> str:
@@ -139,9 +132,9 @@ def triggers_table(triggers: dict, action: str) -> str:
         if entry["action"] != action:
             continue
         rows.append(
-            f"| **{_cell(entry['symptom'])}** | {_cell(entry['metric'])} | {_cell(entry['where'])} "
+            f"| **{cell(entry['symptom'])}** | {cell(entry['metric'])} | {cell(entry['where'])} "
             f"| {format_condition(entry, 'upgrade_thresholds.yml', '出现即' + ACTIONS[action])} "
-            f"| {_cell(entry['decides'])} |"
+            f"| {cell(entry['decides'])} |"
         )
     return "\n".join(rows)
 
@@ -150,8 +143,8 @@ def limits_table(limits: dict) -> str:
     rows = ["| 项目 | 阈值 | 说明 |", "|---|---|---|"]
     for entry in limits.values():
         rows.append(
-            f"| {_cell(entry['name'])} | {format_condition(entry, 'maintenance_thresholds.yml')} "
-            f"| {_cell(entry.get('note', ''))} |"
+            f"| {cell(entry['name'])} | {format_condition(entry, 'maintenance_thresholds.yml')} "
+            f"| {cell(entry.get('note', ''))} |"
         )
     return "\n".join(rows)
 

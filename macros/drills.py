@@ -18,16 +18,21 @@ docs/assets/javascripts/drills.js，建立在检查单引擎（checklist.js 的 
 """
 from __future__ import annotations
 
-import json
-import posixpath
 import re
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from macros import datafiles, pages
-from macros.datafiles import (
-    DataError, Mapping, Where, is_bool, is_text, keyed_entries, load_yaml, rel, require_fields,
+from macros.datafiles import Mapping
+from macros.render import attr_json, cell, example_badge, md_text, relative_link
+from macros.schema import (
+    DataError,
+    Record,
+    Where,
+    is_bool,
+    is_text,
+    keyed_entries,
     require_mapping,
 )
 
@@ -49,18 +54,21 @@ page_info = pages.page_info
 def check_link(where: Where, node: Any, label: str, target: Any, root: Path) -> None:
     """target 形如 incident/overload.md#先做这几件事：页面必须存在，锚点必须是该页的标题。"""
     if not is_text(target):
-        raise where.at(node, f"{label}: 链接应当是 docs 下的页面路径，实际为 {target!r}")
+        where.add(node, f"{label}: 链接应当是 docs 下的页面路径，实际为 {target!r}")
+        return
     path, _, anchor = str(target).partition("#")
     if path.startswith("/") or not path.endswith(".md") or ".." in path.split("/"):
-        raise where.at(node, f"{label}: 链接 {target!r} 应当写成 docs 下的相对路径，如 incident/overload.md")
+        where.add(node, f"{label}: 链接 {target!r} 应当写成 docs 下的相对路径，如 incident/overload.md")
+        return
     file = root / "docs" / path
     if not file.is_file():
-        raise where.at(node, f"{label}: 链接 {target} 指向的页面 docs/{path} 不存在")
+        where.add(node, f"{label}: 链接 {target} 指向的页面 docs/{path} 不存在")
+        return
     if anchor:
         _, anchors = page_info(file)
         if anchor not in anchors:
             known = "、".join(anchors) or "（无）"
-            raise where.at(node, f"{label}: 链接 {target} 的锚点 #{anchor} 不在 docs/{path} 中（可用：{known}）")
+            where.add(node, f"{label}: 链接 {target} 的锚点 #{anchor} 不在 docs/{path} 中（可用：{known}）")
 
 
 def link_label(target: str, root: Path) -> str:
@@ -68,20 +76,6 @@ def link_label(target: str, root: Path) -> str:
     path, _, anchor = target.partition("#")
     title, anchors = page_info(root / "docs" / path)
     return f"{title} · {anchors[anchor]}" if anchor else title
-
-
-def relative_link(from_src_uri: str, target: str) -> str:
-    path, _, anchor = target.partition("#")
-    link = posixpath.relpath(path, posixpath.dirname(from_src_uri) or ".")
-    return f"{link}#{anchor}" if anchor else link
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!#|])")
-
-
-def md_text(text: Any) -> str:
-    """放进 Markdown 的数据文字：先转义 HTML，再转义 Markdown 标记和表格竖线。"""
-    return _MD_SPECIAL.sub(r"\\\1", escape(str(text), quote=False)).replace("\n", " ")
 
 
 def md_link(target: str, from_src_uri: str, root: Path, text: str | None = None) -> str:
@@ -111,50 +105,47 @@ def _unique_texts(where: Where, items: list, label: str) -> None:
     seen: set[str] = set()
     for item in items:
         if item in seen:
-            raise where.at(items, f"{label}: 条目重复：{item!r}")
+            where.add(items, f"{label}: 条目重复：{item!r}")
         seen.add(item)
-
-
-def _file(root: Path, name: str) -> tuple[Path, Where]:
-    path = root / "data" / name
-    return path, Where(rel(path, root))
 
 
 # ---------------------------------------------------------------- 场景库
 
 
+SCENARIO = Record(
+    {"title": is_text, "summary": is_text,
+     "kinds": lambda v: _is_list(v) and all(k in KINDS for k in v) and len(set(v)) == len(v),
+     "duration": _is_positive_int, "objectives": _is_text_list, "participants": _is_text_list,
+     "situation": is_text, "injects": _is_list, "actions": _is_list, "success": _is_text_list,
+     "evaluation": _is_text_list},
+)
+INJECT = Record({"at": _is_minute, "from": is_text, "text": is_text}, {"to": is_text, "expect": is_text, "page": is_text})
+ACTION = Record({"role": is_text, "do": is_text, "page": is_text})
+
+
 @datafiles.datafile("drill_scenarios.yml")
 def load_drill_scenarios(root: Path = ROOT) -> Mapping:
     """读取并校验 data/drill_scenarios.yml。"""
-    path, where = _file(root, "drill_scenarios.yml")
-    scenarios = keyed_entries(where, load_yaml(path, root), "scenarios")
+    doc, where = datafiles.open_file(root, "drill_scenarios.yml")
+    scenarios = keyed_entries(where, doc, "scenarios")
     for key, entry in scenarios.items():
         label = f"scenarios.{key}"
-        require_fields(
-            where, entry, f"{label}:",
-            {"title": is_text, "summary": is_text,
-             "kinds": lambda v: _is_list(v) and all(k in KINDS for k in v) and len(set(v)) == len(v),
-             "duration": _is_positive_int, "objectives": _is_text_list, "participants": _is_text_list,
-             "situation": is_text, "injects": _is_list, "actions": _is_list, "success": _is_text_list,
-             "evaluation": _is_text_list},
-        )
+        if not SCENARIO.check(where, entry, f"{label}:"):
+            continue
         _unique_texts(where, entry["evaluation"], f"{label}.evaluation")
         previous = None
         for index, inject in enumerate(entry["injects"]):
             item = f"{label}.injects[{index}]"
-            require_fields(
-                where, inject, f"{item}:",
-                {"at": _is_minute, "from": is_text, "text": is_text},
-                {"to": is_text, "expect": is_text, "page": is_text},
-            )
+            if not INJECT.check(where, inject, f"{item}:"):
+                continue
             if previous is not None and inject["at"] < previous:
-                raise where.at(
+                where.add(
                     inject,
                     f"{item}: 时间 {inject['at']} 分钟早于前一条 injects[{index - 1}] 的 {previous} 分钟；"
                     f"情况注入要按时间先后排列",
                 )
             if inject["at"] > entry["duration"]:
-                raise where.at(
+                where.add(
                     inject, f"{item}: 时间 {inject['at']} 分钟超出了演练时长 duration（{entry['duration']} 分钟）"
                 )
             previous = inject["at"]
@@ -162,102 +153,116 @@ def load_drill_scenarios(root: Path = ROOT) -> Mapping:
                 check_link(where, inject, item, inject["page"], root)
         for index, action in enumerate(entry["actions"]):
             item = f"{label}.actions[{index}]"
-            require_fields(where, action, f"{item}:", {"role": is_text, "do": is_text, "page": is_text})
-            check_link(where, action, item, action["page"], root)
+            if ACTION.check(where, action, f"{item}:"):
+                check_link(where, action, item, action["page"], root)
+    where.done()
     return scenarios
 
 
 # ---------------------------------------------------------------- 演练计划
 
 
+KIND = Record({"name": is_text, "what": is_text, "systems": is_text, "who": is_text})
+ROLE = Record({"name": is_text, "duty": is_text, "not": is_text})
+CODE_WORD = Record({"value": is_text, "example": is_bool}, {"note": is_text})
+DEADLINE = Record({"name": is_text, "value": _is_positive_int, "unit": lambda v: v in DEADLINE_UNITS,
+                   "example": is_bool})
+CALENDAR_ENTRY = Record(
+    {"month": lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 12,
+     "kind": lambda v: v in KINDS, "scenario": is_text, "example": is_bool},
+    {"note": is_text},
+)
+
+
 @datafiles.datafile("drill_calendar.yml")
 def load_drill_calendar(root: Path = ROOT) -> Mapping:
     """读取并校验 data/drill_calendar.yml；日历里的场景必须在场景库中，且适合该演练形式。"""
-    path, where = _file(root, "drill_calendar.yml")
-    doc = require_mapping(where, load_yaml(path, root), "文件顶层")
+    doc, where = datafiles.open_file(root, "drill_calendar.yml")
+    doc = require_mapping(where, doc, "文件顶层")
     expected = {"kinds", "roles", "code_word", "deadlines", "calendar"}
     if set(doc) != expected:
-        raise where.at(doc, f"文件顶层应当是 {'、'.join(sorted(expected))}，实际为 {'、'.join(sorted(doc))}")
+        raise where.fatal(doc, f"文件顶层应当是 {'、'.join(sorted(expected))}，实际为 {'、'.join(sorted(doc))}")
 
     kinds = require_mapping(where, doc["kinds"], "kinds")
     if list(kinds) != list(KINDS):
-        raise where.at(kinds, f"kinds 的键应当依次为 {'、'.join(KINDS)}，实际为 {'、'.join(map(str, kinds))}")
+        raise where.fatal(kinds, f"kinds 的键应当依次为 {'、'.join(KINDS)}，实际为 {'、'.join(map(str, kinds))}")
     for key, kind in kinds.items():
-        require_fields(where, kind, f"kinds.{key}:", {"name": is_text, "what": is_text, "systems": is_text,
-                                                       "who": is_text})
+        KIND.check(where, kind, f"kinds.{key}:")
 
     roles = require_mapping(where, doc["roles"], "roles")
     if list(roles) != list(ROLES):
-        raise where.at(roles, f"roles 的键应当依次为 {'、'.join(ROLES)}，实际为 {'、'.join(map(str, roles))}")
+        where.add(roles, f"roles 的键应当依次为 {'、'.join(ROLES)}，实际为 {'、'.join(map(str, roles))}")
     for key, role in roles.items():
-        require_fields(where, role, f"roles.{key}:", {"name": is_text, "duty": is_text, "not": is_text})
+        ROLE.check(where, role, f"roles.{key}:")
 
-    require_fields(where, doc["code_word"], "code_word:", {"value": is_text, "example": is_bool},
-                   {"note": is_text})
+    CODE_WORD.check(where, doc["code_word"], "code_word:")
 
     deadlines = require_mapping(where, doc["deadlines"], "deadlines")
     for key, deadline in deadlines.items():
-        require_fields(where, deadline, f"deadlines.{key}:",
-                       {"name": is_text, "value": _is_positive_int, "unit": lambda v: v in DEADLINE_UNITS,
-                        "example": is_bool})
+        DEADLINE.check(where, deadline, f"deadlines.{key}:")
 
     calendar = doc["calendar"]
     if not _is_list(calendar):
-        raise where.at(doc, "calendar 应当是非空列表")
+        raise where.fatal(doc, "calendar 应当是非空列表")
     scenarios = load_drill_scenarios(root)
     previous = 0
     for index, entry in enumerate(calendar):
         item = f"calendar[{index}]"
-        require_fields(
-            where, entry, f"{item}:",
-            {"month": lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 12,
-             "kind": lambda v: v in KINDS, "scenario": is_text, "example": is_bool},
-            {"note": is_text},
-        )
+        if not CALENDAR_ENTRY.check(where, entry, f"{item}:"):
+            continue
         if entry["month"] < previous:
-            raise where.at(entry, f"{item}: {entry['month']} 月排在了 {previous} 月之后；日历要按月份排列")
+            where.add(entry, f"{item}: {entry['month']} 月排在了 {previous} 月之后；日历要按月份排列")
         previous = entry["month"]
         if entry["scenario"] not in scenarios:
-            raise where.at(entry, f"{item}: 场景 {entry['scenario']!r} 不在 data/drill_scenarios.yml 中"
-                                  f"（可用：{'、'.join(scenarios)}）")
+            where.add(entry, f"{item}: 场景 {entry['scenario']!r} 不在 data/drill_scenarios.yml 中"
+                             f"（可用：{'、'.join(scenarios)}）")
+            continue
         allowed = scenarios[entry["scenario"]]["kinds"]
         if entry["kind"] not in allowed:
-            raise where.at(entry, f"{item}: 场景 {entry['scenario']} 不适合 {entry['kind']}"
-                                  f"（它的 kinds 是 {'、'.join(allowed)}）")
+            where.add(entry, f"{item}: 场景 {entry['scenario']} 不适合 {entry['kind']}"
+                             f"（它的 kinds 是 {'、'.join(allowed)}）")
     for kind in KINDS:
-        if not any(entry["kind"] == kind for entry in calendar):
-            raise where.at(calendar, f"calendar 中全年至少要有一次 {kind}（{kinds[kind]['name']}）")
+        if not any(isinstance(entry, dict) and entry.get("kind") == kind for entry in calendar):
+            name = kinds[kind]["name"] if isinstance(kinds[kind], dict) else kind
+            where.add(calendar, f"calendar 中全年至少要有一次 {kind}（{name}）")
+    where.done()
     return doc
 
 
 # ---------------------------------------------------------------- 自测题
 
 
+QUIZ = Record({"title": is_text, "audience": is_text, "questions": _is_list})
+QUESTION = Record(
+    {"id": lambda v: isinstance(v, str) and bool(datafiles.KEY.match(v)),
+     "type": lambda v: v in QUESTION_TYPES, "question": is_text,
+     "options": lambda v: _is_text_list(v) and 2 <= len(v) <= len(LETTERS),
+     "answer": lambda v: v not in (None, "", []), "explanation": is_text, "page": is_text},
+)
+
+
 @datafiles.datafile("quiz.yml")
 def load_quiz(root: Path = ROOT) -> Mapping:
     """读取并校验 data/quiz.yml：每题的答案必须是存在的选项，重读的页面必须存在。"""
-    path, where = _file(root, "quiz.yml")
-    quizzes = keyed_entries(where, load_yaml(path, root), "quizzes")
+    doc, where = datafiles.open_file(root, "quiz.yml")
+    quizzes = keyed_entries(where, doc, "quizzes")
     ids: dict[str, str] = {}
     for key, quiz in quizzes.items():
         label = f"quizzes.{key}"
-        require_fields(where, quiz, f"{label}:", {"title": is_text, "audience": is_text, "questions": _is_list})
+        if not QUIZ.check(where, quiz, f"{label}:"):
+            continue
         for index, question in enumerate(quiz["questions"]):
             item = f"{label}.questions[{index}]"
-            require_fields(
-                where, question, f"{item}:",
-                {"id": lambda v: isinstance(v, str) and bool(datafiles.KEY.match(v)),
-                 "type": lambda v: v in QUESTION_TYPES, "question": is_text,
-                 "options": lambda v: _is_text_list(v) and 2 <= len(v) <= len(LETTERS),
-                 "answer": lambda v: v not in (None, "", []), "explanation": is_text, "page": is_text},
-            )
+            if not QUESTION.check(where, question, f"{item}:"):
+                continue
             qid = question["id"]
             if qid in ids:
-                raise where.at(question, f"{item}: 题目编号 {qid} 与 {ids[qid]} 重复（编号要全站唯一）")
-            ids[qid] = item
+                where.add(question, f"{item}: 题目编号 {qid} 与 {ids[qid]} 重复（编号要全站唯一）")
+            ids.setdefault(qid, item)
             _unique_texts(where, question["options"], f"{item}.options")
             _check_answer(where, question, item)
             check_link(where, question, item, question["page"], root)
+    where.done()
     return quizzes
 
 
@@ -271,22 +276,27 @@ def _check_answer(where: Where, question: dict, item: str) -> None:
     valid = LETTERS[: len(question["options"])]
     if question["type"] == "single":
         if not isinstance(answer, str):
-            raise where.at(question, f"{item}: 单选题的 answer 只能是一个字母（{'、'.join(valid)} 之一），"
-                                     f"实际为 {answer!r}")
+            where.add(question, f"{item}: 单选题的 answer 只能是一个字母（{'、'.join(valid)} 之一），"
+                                f"实际为 {answer!r}")
+            return
         letters = [answer]
     else:
         if not isinstance(answer, list) or len(answer) < 2:
-            raise where.at(question, f"{item}: 多选题的 answer 要写成至少两个字母的列表，如 [A, C]；"
-                                     f"只有一个正确答案的请改成单选题。实际为 {answer!r}")
+            where.add(question, f"{item}: 多选题的 answer 要写成至少两个字母的列表，如 [A, C]；"
+                                f"只有一个正确答案的请改成单选题。实际为 {answer!r}")
+            return
         letters = answer
         if len(set(letters)) != len(letters):
-            raise where.at(question, f"{item}: answer 中有重复的字母：{answer!r}")
+            where.add(question, f"{item}: answer 中有重复的字母：{answer!r}")
+            return
         if len(letters) == len(valid):
-            raise where.at(question, f"{item}: 多选题不能所有选项都正确")
+            where.add(question, f"{item}: 多选题不能所有选项都正确")
+            return
     for letter in letters:
         if not isinstance(letter, str) or letter not in valid:
-            raise where.at(question, f"{item}: 答案 {letter!r} 不是有效的选项"
-                                     f"（这道题有 {len(valid)} 个选项：{'、'.join(valid)}）")
+            where.add(question, f"{item}: 答案 {letter!r} 不是有效的选项"
+                                f"（这道题有 {len(valid)} 个选项：{'、'.join(valid)}）")
+            return
 
 
 # ---------------------------------------------------------------- 术语表与缩写
@@ -302,77 +312,77 @@ def load_abbreviations(root: Path = ROOT) -> list[tuple[str, str]]:
         raise DataError(f"{ABBREVIATIONS}: 缩写文件不存在")
     found: list[tuple[str, str]] = []
     seen: dict[str, int] = {}
+    problems: list[str] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         match = _ABBR_LINE.match(line)
         if not match:
-            raise DataError(f"{ABBREVIATIONS}:{number}: 每行应当写成 *[缩写]: 全称与说明，实际为 {line!r}")
+            problems.append(f"{ABBREVIATIONS}:{number}: 每行应当写成 *[缩写]: 全称与说明，实际为 {line!r}")
+            continue
         term, meaning = match.group(1), match.group(2).strip()
         if not _ABBR_TERM.match(term):
-            raise DataError(f"{ABBREVIATIONS}:{number}: 缩写 {term!r} 只能用大写字母和数字")
-        if term in seen:
-            raise DataError(f"{ABBREVIATIONS}:{number}: 缩写 {term} 与第 {seen[term]} 行重复")
-        seen[term] = number
-        found.append((term, meaning))
-    if not found:
-        raise DataError(f"{ABBREVIATIONS}: 没有任何缩写")
+            problems.append(f"{ABBREVIATIONS}:{number}: 缩写 {term!r} 只能用大写字母和数字")
+        elif term in seen:
+            problems.append(f"{ABBREVIATIONS}:{number}: 缩写 {term} 与第 {seen[term]} 行重复")
+        else:
+            seen[term] = number
+            found.append((term, meaning))
+    if not found and not problems:
+        problems.append(f"{ABBREVIATIONS}: 没有任何缩写")
+    if problems:
+        raise DataError("\n".join(problems))
     return found
+
+
+GROUP = Record({"title": is_text, "terms": _is_list})
+TERM = Record({"term": is_text, "definition": is_text}, {"page": is_text, "see": _is_text_list})
 
 
 @datafiles.datafile("glossary.yml")
 def load_glossary(root: Path = ROOT) -> Mapping:
     """读取并校验 data/glossary.yml（术语表），同时校验 includes/abbreviations.md。"""
-    path, where = _file(root, "glossary.yml")
-    groups = keyed_entries(where, load_yaml(path, root), "groups")
+    doc, where = datafiles.open_file(root, "glossary.yml")
+    groups = keyed_entries(where, doc, "groups")
     terms: dict[str, str] = {}
+    valid: list[tuple[str, int, dict]] = []
     for key, group in groups.items():
         label = f"groups.{key}"
-        require_fields(where, group, f"{label}:", {"title": is_text, "terms": _is_list})
+        if not GROUP.check(where, group, f"{label}:"):
+            continue
         for index, term in enumerate(group["terms"]):
             item = f"{label}.terms[{index}]"
-            require_fields(where, term, f"{item}:", {"term": is_text, "definition": is_text},
-                           {"page": is_text, "see": _is_text_list})
+            if not TERM.check(where, term, f"{item}:"):
+                continue
+            valid.append((key, index, term))
             name = term["term"]
             if name in terms:
-                raise where.at(term, f"{item}: 术语 {name} 与 {terms[name]} 重复")
+                where.add(term, f"{item}: 术语 {name} 与 {terms[name]} 重复")
+                continue
             if not pages.slugify(name):
-                raise where.at(term, f"{item}: 术语 {name!r} 算不出锚点")
+                where.add(term, f"{item}: 术语 {name!r} 算不出锚点")
             terms[name] = item
             if "page" in term:
                 check_link(where, term, item, term["page"], root)
-    for key, group in groups.items():
-        for index, term in enumerate(group["terms"]):
-            for other in term.get("see", []):
-                if other not in terms:
-                    raise where.at(term, f"groups.{key}.terms[{index}]: see 中的 {other!r} 不是术语表里的术语")
-    load_abbreviations(root)
+    for key, index, term in valid:
+        for other in term.get("see", []):
+            if other not in terms:
+                where.add(term, f"groups.{key}.terms[{index}]: see 中的 {other!r} 不是术语表里的术语")
+    try:
+        load_abbreviations(root)
+    except DataError as exc:
+        where.problems.append((0, str(exc)))
+    where.done()
     return groups
 
 
 # ---------------------------------------------------------------- 显示
 
 
-def _badge(file: str) -> str:
-    return f'<span class="hb-example" title="示例值：部署前在 data/{file} 中替换">示例</span>'
-
-
-def _cell(text: Any) -> str:
-    return escape(str(text)).replace("|", "&#124;").replace("\n", " ")
-
-
 def format_offset(minutes: int) -> str:
     """情况注入的时间，如 T+05:00、T+1:30:00（与 drills.js 的 formatOffset 一致）。"""
     hours, mins = divmod(int(minutes), 60)
     return f"T+{hours}:{mins:02d}:00" if hours else f"T+{mins:02d}:00"
-
-
-def attr_json(data: Any) -> str:
-    """放进 data-* 属性的 JSON（已转义，可以直接写在双引号里）。
-
-    不用 <script type="application/json">：Material 的即时导航换页时会把正文里的 script 元素
-    重新创建成可执行的脚本（丢掉 type 和 class），JSON 就成了语法错误，CSP 也会拦下它。"""
-    return escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=True)
 
 
 class UnknownKey(LookupError):
@@ -404,14 +414,14 @@ def render_scenario(key: str, sc: dict, calendar: dict, src: str, root: Path) ->
     out += ["**情况注入**（主持人按时间给出；“期待的处置”只给主持人和观察员看）", "",
             "| 时间 | 来源 → 交给 | 情况 | 期待的处置 |", "|---|---|---|---|"]
     for inject in sc["injects"]:
-        route = _cell(inject["from"]) + (f" → {_cell(inject['to'])}" if inject.get("to") else "")
-        expect = _cell(inject.get("expect", ""))
+        route = cell(inject["from"]) + (f" → {cell(inject['to'])}" if inject.get("to") else "")
+        expect = cell(inject.get("expect", ""))
         if inject.get("page"):
             expect += ("<br>" if expect else "") + "依据：" + md_link(inject["page"], src, root)
-        out.append(f"| {format_offset(inject['at'])} | {route} | {_cell(inject['text'])} | {expect} |")
+        out.append(f"| {format_offset(inject['at'])} | {route} | {cell(inject['text'])} | {expect} |")
     out += ["", "**期望的处置**", "", "| 角色 | 做什么 | 依据 |", "|---|---|---|"]
     for action in sc["actions"]:
-        out.append(f"| {_cell(action['role'])} | {_cell(action['do'])} | {md_link(action['page'], src, root)} |")
+        out.append(f"| {cell(action['role'])} | {cell(action['do'])} | {md_link(action['page'], src, root)} |")
     out += ["", "**成功标准**", ""] + [f"- {md_text(t)}" for t in sc["success"]] + [""]
     run_link = relative_link(src, "drills/run.md#评估检查单")
     out += [f"**评估检查单**（演练时在[执行演练]({run_link})页选这个场景，逐项勾选并导出）", ""]
@@ -491,14 +501,14 @@ def register(env, root) -> None:
         """停止演练的暗号，加粗，示例值带“示例”标记。"""
         word = calendar["code_word"]
         text = f"<strong>“{escape(word['value'])}”</strong>"
-        return text + _badge("drill_calendar.yml") if word["example"] else text
+        return text + example_badge("drill_calendar.yml") if word["example"] else text
 
     @env.macro
     def drill_deadline(key: str) -> str:
         """演练后的时限，如“5 个工作日”（示例值带标记）。"""
         entry = _get(calendar["deadlines"], key, "drill_calendar.yml")
         text = escape(f"{entry['value']} {entry['unit']}")
-        return text + _badge("drill_calendar.yml") if entry["example"] else text
+        return text + example_badge("drill_calendar.yml") if entry["example"] else text
 
     @env.macro
     def drill_frequency() -> str:
@@ -506,7 +516,7 @@ def register(env, root) -> None:
         entries = calendar["calendar"]
         parts = [f"{kinds[k]['name']} {sum(e['kind'] == k for e in entries)} 次" for k in KINDS]
         text = f"全年 {len(entries)} 次：" + "、".join(parts)
-        return escape(text) + (_badge("drill_calendar.yml") if any(e["example"] for e in entries) else "")
+        return escape(text) + (example_badge("drill_calendar.yml") if any(e["example"] for e in entries) else "")
 
     @env.macro
     def drill_kinds() -> str:
@@ -514,8 +524,8 @@ def register(env, root) -> None:
         for key in KINDS:
             kind = kinds[key]
             count = sum(e["kind"] == key for e in calendar["calendar"])
-            rows.append(f"| **{_cell(kind['name'])}** | {_cell(kind['what'])} | {_cell(kind['systems'])} "
-                        f"| {_cell(kind['who'])} | {count} 次 |")
+            rows.append(f"| **{cell(kind['name'])}** | {cell(kind['what'])} | {cell(kind['systems'])} "
+                        f"| {cell(kind['who'])} | {count} 次 |")
         return "\n".join(rows)
 
     @env.macro
@@ -525,16 +535,16 @@ def register(env, root) -> None:
         for entry in calendar["calendar"]:
             sc = scenarios[entry["scenario"]]
             link = md_link(f"drills/scenarios.md#{entry['scenario']}", src, root, sc["title"])
-            month = f"{entry['month']} 月" + (_badge("drill_calendar.yml") if entry["example"] else "")
-            rows.append(f"| {month} | {_cell(kinds[entry['kind']]['name'])} | {link} "
-                        f"| {_cell(entry.get('note', ''))} |")
+            month = f"{entry['month']} 月" + (example_badge("drill_calendar.yml") if entry["example"] else "")
+            rows.append(f"| {month} | {cell(kinds[entry['kind']]['name'])} | {link} "
+                        f"| {cell(entry.get('note', ''))} |")
         return "\n".join(rows)
 
     @env.macro
     def drill_roles() -> str:
         rows = ["| 角色 | 做什么 | 不做什么 |", "|---|---|---|"]
         for role in calendar["roles"].values():
-            rows.append(f"| **{_cell(role['name'])}** | {_cell(role['duty'])} | {_cell(role['not'])} |")
+            rows.append(f"| **{cell(role['name'])}** | {cell(role['duty'])} | {cell(role['not'])} |")
         return "\n".join(rows)
 
     # ---- 场景
@@ -546,7 +556,7 @@ def register(env, root) -> None:
         for key, sc in scenarios.items():
             months = "、".join(f"{e['month']} 月" for e in calendar["calendar"] if e["scenario"] == key) or "—"
             link = md_link(f"drills/scenarios.md#{key}", src, root, sc["title"])
-            rows.append(f"| {link} | {_cell('、'.join(kinds[k]['name'] for k in sc['kinds']))} "
+            rows.append(f"| {link} | {cell('、'.join(kinds[k]['name'] for k in sc['kinds']))} "
                         f"| {sc['duration']} 分钟 | {len(sc['injects'])} 条 | {months} |")
         return "\n".join(rows)
 
@@ -604,7 +614,7 @@ def register(env, root) -> None:
         rows = ["| 题组 | 适合 | 题数 |", "|---|---|---|"]
         for key, item in quizzes.items():
             link = md_link(f"training/quiz.md#quiz-{key}", src, root, item["title"])
-            rows.append(f"| {link} | {_cell(item['audience'])} | {len(item['questions'])} |")
+            rows.append(f"| {link} | {cell(item['audience'])} | {len(item['questions'])} |")
         return "\n".join(rows)
 
     @env.macro
@@ -636,5 +646,5 @@ def register(env, root) -> None:
     def abbreviations_table() -> str:
         rows = ["| 缩写 | 含义 |", "|---|---|"]
         for term, meaning in load_abbreviations(root):
-            rows.append(f"| {_cell(term)} | {_cell(meaning)} |")
+            rows.append(f"| {cell(term)} | {cell(meaning)} |")
         return "\n".join(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from html import escape
 
 from macros import datafiles
+from macros.render import example_badge
 
 
 class UnknownValue(LookupError):
@@ -19,10 +20,6 @@ def _lookup(entries: dict, key: str, file: str) -> dict:
 def format_fact(entry: dict) -> str:
     unit = entry.get("unit")
     return f"{entry['value']} {unit}" if unit else str(entry["value"])
-
-
-def example_badge() -> str:
-    return ('<span class="hb-example" title="示例值：部署前在 data/contacts.yml 中替换">示例</span>')
 
 
 def register(env, root) -> None:

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from macros import datafiles
-from macros.datafiles import Where, is_bool, is_text, keyed_entries, load_yaml, rel, require_fields
+from macros.render import cell, example_badge, number
+
+from macros.schema import Record, is_bool, is_mapping, is_number, is_text, keyed_entries
 
 TIME_UNITS = ("分钟", "小时", "个工作日")
 HOLD_UNITS = ("秒", "分钟", "小时")
@@ -24,113 +26,104 @@ LEVEL_KEY = re.compile(r"^p[1-9]$")
 TIME_FIELDS = {"respond": "响应", "update": "通报间隔", "escalate_after": "未恢复则升级"}
 
 
-def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-
-
 def is_text_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(is_text(item) for item in value)
 
 
-def _check_span(where: Where, node: Any, label: str, units: tuple[str, ...], example: bool) -> None:
-    optional = {"example": is_bool} if example else {}
-    require_fields(
-        where, node, label,
-        {"value": lambda v: is_number(v) and v > 0, "unit": lambda v: v in units},
-        optional,
+def _span(units: tuple[str, ...], example: bool) -> Record:
+    return Record({"value": lambda v: is_number(v) and v > 0, "unit": lambda v: v in units},
+                  {"example": is_bool} if example else {})
+
+
+SPAN = _span(TIME_UNITS, example=True)
+HOLD = _span(HOLD_UNITS, example=False)
+LEVEL_OPTIONAL = {"examples": is_text_list, "update": is_mapping, "escalate_after": is_mapping}
+
+
+def _rule(levels: dict) -> Record:
+    return Record(
+        {"name": is_text, "metric": is_text, "where": is_text, "op": lambda v: v in OPS,
+         "value": is_number, "unit": lambda v: v in ALERT_UNITS, "severity": lambda v: v in levels,
+         "action": is_text, "example": is_bool},
+        {"hold": is_mapping},
+    )
+
+
+def _level(key: str) -> Record:
+    return Record(
+        {"label": lambda v: v == key.upper(), "name": is_text, "criteria": is_text_list,
+         "call": is_text_list, "staff": is_text, "respond": is_mapping, "review": is_text},
+        LEVEL_OPTIONAL,
     )
 
 
 @datafiles.datafile("severity.yml")
 def load_severity(root: Path = datafiles.ROOT) -> datafiles.Mapping:
     """读取并校验 data/severity.yml；出错时抛出带文件名和行号的 DataError。"""
-    path = root / "data" / "severity.yml"
-    where = Where(rel(path, root))
-    levels = keyed_entries(where, load_yaml(path, root), "levels")
+    doc, where = datafiles.open_file(root, "severity.yml")
+    levels = keyed_entries(where, doc, "levels")
     contacts = datafiles.load_contacts(root)
     expected = [f"p{n}" for n in range(1, len(levels) + 1)]
     if list(levels) != expected:
-        raise where.at(levels, f"levels 的键应当依次为 {'、'.join(expected)}，实际为 {'、'.join(levels)}")
+        raise where.fatal(levels, f"levels 的键应当依次为 {'、'.join(expected)}，实际为 {'、'.join(levels)}")
     for key, entry in levels.items():
         label = f"levels.{key}"
-        require_fields(
-            where, entry, label,
-            {"label": lambda v, k=key: v == k.upper(), "name": is_text, "criteria": is_text_list,
-             "call": is_text_list, "staff": is_text, "respond": lambda v: isinstance(v, dict),
-             "review": is_text},
-            {"examples": is_text_list, "update": lambda v: isinstance(v, dict),
-             "escalate_after": lambda v: isinstance(v, dict)},
-        )
+        if not _level(key).check(where, entry, label):
+            continue
         for contact in entry["call"]:
             if contact not in contacts:
-                raise where.at(
+                where.add(
                     entry["call"],
                     f"{label}.call 中的 {contact!r} 不在 data/contacts.yml 中"
                     f"（可用：{'、'.join(contacts)}）",
                 )
         for field in TIME_FIELDS:
             if field in entry:
-                _check_span(where, entry[field], f"{label}.{field}", TIME_UNITS, example=True)
+                SPAN.check(where, entry[field], f"{label}.{field}")
     for key in list(levels)[:-1]:
-        if "update" not in levels[key]:
-            raise where.at(levels[key], f"levels.{key} 缺少字段 update（只有最低一级可以不写）")
-    if "escalate_after" in levels["p1"]:
-        raise where.at(levels["p1"]["escalate_after"], "levels.p1 是最高级，不能再写 escalate_after")
+        if isinstance(levels[key], dict) and "update" not in levels[key]:
+            where.add(levels[key], f"levels.{key} 缺少字段 update（只有最低一级可以不写）")
+    if isinstance(levels["p1"], dict) and "escalate_after" in levels["p1"]:
+        where.add(levels["p1"]["escalate_after"], "levels.p1 是最高级，不能再写 escalate_after")
     for key in list(levels)[1:]:
-        if "escalate_after" not in levels[key]:
-            raise where.at(levels[key], f"levels.{key} 缺少字段 escalate_after")
+        if isinstance(levels[key], dict) and "escalate_after" not in levels[key]:
+            where.add(levels[key], f"levels.{key} 缺少字段 escalate_after")
+    where.done()
     return levels
 
 
 @datafiles.datafile("sync_alerts.yml")
 def load_sync_alerts(root: Path = datafiles.ROOT) -> datafiles.Mapping:
     """读取并校验 data/sync_alerts.yml；级别必须是 data/severity.yml 中的键。"""
-    path = root / "data" / "sync_alerts.yml"
-    where = Where(rel(path, root))
-    rules = keyed_entries(where, load_yaml(path, root), "rules")
+    doc, where = datafiles.open_file(root, "sync_alerts.yml")
+    rules = keyed_entries(where, doc, "rules")
     levels = load_severity(root)
+    rule_schema = _rule(levels)
     for key, rule in rules.items():
         label = f"rules.{key}"
-        require_fields(
-            where, rule, label,
-            {"name": is_text, "metric": is_text, "where": is_text, "op": lambda v: v in OPS,
-             "value": is_number, "unit": lambda v: v in ALERT_UNITS,
-             "severity": lambda v: v in levels, "action": is_text, "example": is_bool},
-            {"hold": lambda v: isinstance(v, dict)},
-        )
+        if not rule_schema.check(where, rule, label):
+            continue
         if "hold" in rule:
-            _check_span(where, rule["hold"], f"{label}.hold", HOLD_UNITS, example=False)
+            HOLD.check(where, rule["hold"], f"{label}.hold")
+    where.done()
     return rules
 
 
 # ---------------------------------------------------------------- 显示
 
 
-def _badge(file: str) -> str:
-    return f'<span class="hb-example" title="示例值：部署前在 data/{file} 中替换">示例</span>'
-
-
-def _number(value: Any) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
 def format_span(span: dict, file: str = "severity.yml") -> str:
-    text = escape(f"{_number(span['value'])} {span['unit']}")
-    return text + _badge(file) if span.get("example") else text
+    text = escape(f"{number(span['value'])} {span['unit']}")
+    return text + example_badge(file) if span.get("example") else text
 
 
 def format_condition(rule: dict) -> str:
     """如 “高于 30 秒，持续 5 分钟”（示例值带“示例”标记）。"""
-    text = f"{OPS[rule['op']]} {_number(rule['value'])} {rule['unit']}"
+    text = f"{OPS[rule['op']]} {number(rule['value'])} {rule['unit']}"
     if "hold" in rule:
-        text += f"，持续 {_number(rule['hold']['value'])} {rule['hold']['unit']}"
+        text += f"，持续 {number(rule['hold']['value'])} {rule['hold']['unit']}"
     text = escape(text)
-    return text + _badge("sync_alerts.yml") if rule.get("example") else text
-
-
-def _cell(text: str) -> str:
-    """表格单元格：转义并去掉会破坏 Markdown 表格的竖线和换行。"""
-    return escape(text).replace("|", "&#124;").replace("\n", " ")
+    return text + example_badge("sync_alerts.yml") if rule.get("example") else text
 
 
 class UnknownKey(LookupError):
@@ -156,7 +149,7 @@ def register(env, root) -> None:
         entry = contacts[key]
         value = escape(str(entry["value"]))
         if entry.get("example"):
-            value += '<span class="hb-example" title="示例值：部署前在 data/contacts.yml 中替换">示例</span>'
+            value += example_badge("contacts.yml")
         return f"{escape(entry['role'])}：{value}"
 
     @env.macro
@@ -202,16 +195,16 @@ def register(env, root) -> None:
             "|---|---|---|---|",
         ]
         for key, entry in levels.items():
-            criteria = "<br>".join(f"· {_cell(item)}" for item in entry["criteria"])
+            criteria = "<br>".join(f"· {cell(item)}" for item in entry["criteria"])
             if entry.get("examples"):
-                criteria += "<br>例：" + "；".join(_cell(item) for item in entry["examples"])
+                criteria += "<br>例：" + "；".join(cell(item) for item in entry["examples"])
             call = "<br>".join(callee(contact) for contact in entry["call"])
-            call += f"<br>到位：{_cell(entry['staff'])}"
+            call += f"<br>到位：{cell(entry['staff'])}"
             update = f"每 {format_span(entry['update'])}" if "update" in entry else "结案时一次"
             escalate = format_span(entry["escalate_after"]) if "escalate_after" in entry else "已是最高级"
             times = (f"响应：{format_span(entry['respond'])}<br>对内通报：{update}"
-                     f"<br>未恢复则升级：{escalate}<br>复盘：{_cell(entry['review'])}")
-            rows.append(f"| **{_cell(level_name(key))}** | {criteria} | {call} | {times} |")
+                     f"<br>未恢复则升级：{escalate}<br>复盘：{cell(entry['review'])}")
+            rows.append(f"| **{cell(level_name(key))}** | {criteria} | {call} | {times} |")
         return "\n".join(rows)
 
     @env.macro
@@ -228,8 +221,8 @@ def register(env, root) -> None:
         ]
         for rule in rules.values():
             rows.append(
-                f"| **{_cell(rule['name'])}** | {_cell(rule['metric'])}<br>（{_cell(rule['where'])}） "
-                f"| {format_condition(rule)} | {_cell(level_name(rule['severity']))} "
-                f"| {_cell(rule['action'])} |"
+                f"| **{cell(rule['name'])}** | {cell(rule['metric'])}<br>（{cell(rule['where'])}） "
+                f"| {format_condition(rule)} | {cell(level_name(rule['severity']))} "
+                f"| {cell(rule['action'])} |"
             )
         return "\n".join(rows)

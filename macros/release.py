@@ -24,30 +24,33 @@ def read_version(root: Path) -> str:
     return version
 
 
+RELEASE = datafiles.Record({
+    "version": lambda v: isinstance(v, str) and bool(VERSION_RE.match(v)),
+    "date": datafiles.is_date,
+    "changes": lambda v: isinstance(v, list) and bool(v) and all(datafiles.is_text(c) for c in v),
+})
+
+
 @datafiles.datafile("changelog.yml")
 def load_changelog(root: Path = datafiles.ROOT) -> list:
-    path = root / "data" / "changelog.yml"
-    where = datafiles.Where(datafiles.rel(path, root))
-    doc = datafiles.require_mapping(where, datafiles.load_yaml(path, root), "文件顶层")
+    doc, where = datafiles.open_file(root, "changelog.yml")
+    doc = datafiles.require_mapping(where, doc, "文件顶层")
     releases = doc.get("releases")
     if not isinstance(releases, list) or not releases:
-        raise where.at(doc, "releases 应当是非空列表")
+        raise where.fatal(doc, "releases 应当是非空列表")
     seen = set()
     previous = None
     for index, entry in enumerate(releases):
         label = f"releases[{index}]"
-        datafiles.require_fields(
-            where, entry, label,
-            {"version": lambda v: isinstance(v, str) and bool(VERSION_RE.match(v)),
-             "date": datafiles.is_date,
-             "changes": lambda v: isinstance(v, list) and v and all(datafiles.is_text(c) for c in v)},
-        )
+        if not RELEASE.check(where, entry, label):
+            continue
         if entry["version"] in seen:
-            raise where.at(entry, f"{label} 的版本 {entry['version']} 重复")
+            where.add(entry, f"{label} 的版本 {entry['version']} 重复")
         seen.add(entry["version"])
         if previous and entry["date"] > previous["date"]:
-            raise where.at(entry, f"{label} 应当按日期从新到旧排列")
+            where.add(entry, f"{label} 应当按日期从新到旧排列")
         previous = entry
+    where.done()
     return releases
 
 

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from html import escape
 from pathlib import Path
@@ -18,8 +17,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from macros import datafiles
-from macros.datafiles import (
-    Mapping, Where, is_date, is_https, is_text, load_yaml, rel, require_fields,
+from macros.datafiles import Mapping
+from macros.render import attr_json, md_folded
+from macros.schema import (
+    Record,
+    Where,
+    check_keys,
+    is_date,
+    is_https,
+    is_text,
     require_mapping,
 )
 
@@ -46,14 +52,16 @@ def domain_allowed(url: str, domains: list[str]) -> bool:
 
 def _check_url(where: Where, node: Any, label: str, url: str, domains: list[str]) -> None:
     if not domain_allowed(url, domains):
-        raise where.at(node, f"{label} 的链接 {url} 不在 data/external_domains.yml 允许的官方域名内")
+        where.add(node, f"{label} 的链接 {url} 不在 data/external_domains.yml 允许的官方域名内")
 
 
-def _date_in_year(where: Where, node: Any, label: str, value: Any, year: int) -> dt.date:
+def _date_in_year(where: Where, node: Any, label: str, value: Any, year: int) -> dt.date | None:
     if not is_date(value):
-        raise where.at(node, f"{label} 应当是 YYYY-MM-DD 格式的日期：{value!r}")
+        where.add(node, f"{label} 应当是 YYYY-MM-DD 格式的日期：{value!r}")
+        return None
     if value.year != year:
-        raise where.at(node, f"{label} 的日期 {value} 不在所属年份 {year} 内")
+        where.add(node, f"{label} 的日期 {value} 不在所属年份 {year} 内")
+        return None
     return value
 
 
@@ -64,66 +72,82 @@ def _days(start: dt.date, end: dt.date):
         day += dt.timedelta(days=1)
 
 
+YEAR = Record(
+    {"source": is_text, "url": is_https, "verified": is_date, "holidays": _is_list},
+    {"issued": is_date, "note": is_text},
+)
+HOLIDAY = Record({"name": is_text, "days_off": _is_mapping, "makeup_days": _is_list})
+DAYS_OFF = Record({"from": is_date, "to": is_date})
+
+
 @datafiles.datafile("holidays.yml")
 def load_holidays(root: Path = ROOT) -> Mapping:
     """读取并校验 data/holidays.yml，返回 {年份: 当年条目}。"""
-    path = root / "data" / "holidays.yml"
-    where = Where(rel(path, root))
+    doc, where = datafiles.open_file(root, "holidays.yml")
     domains = datafiles.load_external_domains(root)
-    doc = require_mapping(where, load_yaml(path, root), "文件顶层")
+    doc = require_mapping(where, doc, "文件顶层")
     if set(doc) != {"years"}:
-        raise where.at(doc, f"文件顶层应当只有 years，实际为 {sorted(doc)}")
+        raise where.fatal(doc, f"文件顶层应当只有 years，实际为 {sorted(doc)}")
     years = require_mapping(where, doc["years"], "years")
     if not years:
-        raise where.at(years, "years 不能为空")
+        raise where.fatal(years, "years 不能为空")
     for year in years:
         if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
-            raise where.at(years, f"years 的键应当是四位年份：{year!r}")
+            raise where.fatal(years, f"years 的键应当是四位年份：{year!r}")
     ordered = sorted(years)
     if ordered != list(range(ordered[0], ordered[-1] + 1)):
-        raise where.at(years, f"收录的年份必须连续，实际为 {ordered}：缺少的年份会让计算器算错")
+        where.add(years, f"收录的年份必须连续，实际为 {ordered}：缺少的年份会让计算器算错")
     for year in ordered:
-        entry = require_fields(
-            where, years[year], f"years.{year}",
-            {"source": is_text, "url": is_https, "verified": is_date, "holidays": _is_list},
-            {"issued": is_date, "note": is_text},
-        )
-        _check_url(where, entry, f"years.{year}", entry["url"], domains)
-        if not entry["holidays"]:
-            raise where.at(entry, f"years.{year}.holidays 不能为空")
-        off_days: dict[dt.date, str] = {}
-        previous: tuple[dt.date, str] | None = None
-        items = []
-        for item in entry["holidays"]:
-            item = require_fields(where, item, f"years.{year} 的假日",
-                                  {"name": is_text, "days_off": _is_mapping, "makeup_days": _is_list})
-            label = f"years.{year} 的{item['name']}"
-            off = require_fields(where, item["days_off"], f"{label}.days_off", {"from": is_date, "to": is_date})
-            first = _date_in_year(where, off, f"{label}.days_off.from", off["from"], year)
-            last = _date_in_year(where, off, f"{label}.days_off.to", off["to"], year)
-            if first > last:
-                raise where.at(off, f"{label} 的放假起止日颠倒：{first} 晚于 {last}")
-            if previous and first <= previous[0]:
-                raise where.at(off, f"{label} 的放假日 {first} 不晚于{previous[1]}的最后一天 {previous[0]}："
-                                    "假日要按日期先后排列，放假日不能重叠")
-            previous = (last, item["name"])
-            for day in _days(first, last):
-                off_days[day] = item["name"]
-            items.append((label, item))
-        work_days: dict[dt.date, str] = {}
-        for label, item in items:
-            makeup = item["makeup_days"]
-            for value in makeup:
-                day = _date_in_year(where, makeup, f"{label}.makeup_days", value, year)
-                if day in off_days:
-                    raise where.at(makeup, f"{label} 的调休上班日 {day} 同时是{off_days[day]}的放假日")
-                if day.weekday() < 5:
-                    raise where.at(makeup, f"{label} 的调休上班日 {day} 是星期{WEEKDAYS[day.weekday()]}，"
-                                           "调休上班日只能是周六或周日")
-                if day in work_days:
-                    raise where.at(makeup, f"{label} 的调休上班日 {day} 重复（{work_days[day]}中已有）")
-                work_days[day] = item["name"]
+        _check_year(where, year, years[year], domains)
+    where.done()
     return years
+
+
+def _check_year(where: Where, year: int, entry: Any, domains: list[str]) -> None:
+    if not YEAR.check(where, entry, f"years.{year}"):
+        return
+    _check_url(where, entry, f"years.{year}", entry["url"], domains)
+    if not entry["holidays"]:
+        where.add(entry, f"years.{year}.holidays 不能为空")
+    off_days: dict[dt.date, str] = {}
+    previous: tuple[dt.date, str] | None = None
+    items = []
+    for item in entry["holidays"]:
+        if not HOLIDAY.check(where, item, f"years.{year} 的假日"):
+            continue
+        label = f"years.{year} 的{item['name']}"
+        off = item["days_off"]
+        if not DAYS_OFF.check(where, off, f"{label}.days_off"):
+            continue
+        first = _date_in_year(where, off, f"{label}.days_off.from", off["from"], year)
+        last = _date_in_year(where, off, f"{label}.days_off.to", off["to"], year)
+        if first is None or last is None:
+            continue
+        if first > last:
+            where.add(off, f"{label} 的放假起止日颠倒：{first} 晚于 {last}")
+            continue
+        if previous and first <= previous[0]:
+            where.add(off, f"{label} 的放假日 {first} 不晚于{previous[1]}的最后一天 {previous[0]}："
+                           "假日要按日期先后排列，放假日不能重叠")
+        previous = (last, item["name"])
+        for day in _days(first, last):
+            off_days[day] = item["name"]
+        items.append((label, item))
+    work_days: dict[dt.date, str] = {}
+    for label, item in items:
+        makeup = item["makeup_days"]
+        for value in makeup:
+            day = _date_in_year(where, makeup, f"{label}.makeup_days", value, year)
+            if day is None:
+                continue
+            if day in off_days:
+                where.add(makeup, f"{label} 的调休上班日 {day} 同时是{off_days[day]}的放假日")
+            elif day.weekday() < 5:
+                where.add(makeup, f"{label} 的调休上班日 {day} 是星期{WEEKDAYS[day.weekday()]}，"
+                                  "调休上班日只能是周六或周日")
+            elif day in work_days:
+                where.add(makeup, f"{label} 的调休上班日 {day} 重复（{work_days[day]}中已有）")
+            work_days.setdefault(day, item["name"])
 
 
 def holiday_calendar(years: dict) -> dict:
@@ -181,43 +205,45 @@ def _check_text(where: Where, node: Any, label: str, text: str, phones: set[str]
     """文字里不能有条文序号，也不能有 data/facts.yml 以外的电话号码。"""
     match = ARTICLE.search(text)
     if match:
-        raise where.at(node, f"{label} 写了条文序号 {match.group(0)!r}：不写条文序号，以官方现行文本为准")
+        where.add(node, f"{label} 写了条文序号 {match.group(0)!r}：不写条文序号，以官方现行文本为准")
     for number in LONG_NUMBER.findall(text):
         if number not in phones:
-            raise where.at(node, f"{label} 含有号码 {number}：电话号码只能来自 data/facts.yml")
+            where.add(node, f"{label} 含有号码 {number}：电话号码只能来自 data/facts.yml")
+
+
+STATUTE = Record(
+    {"title": is_text, "issuer": is_text, "kind": lambda v: v in STATUTE_KINDS,
+     "scope": is_text, "topics": lambda v: isinstance(v, list) and bool(v) and set(v) <= set(TOPICS),
+     "source": is_text, "url": is_https, "verified": is_date},
+)
+HOTLINE_CHANNEL = Record({"hotline": is_text, "use": is_text})
+WEB_CHANNEL = Record({"name": is_text, "operator": is_text, "use": is_text, "url": is_https, "verified": is_date})
 
 
 @datafiles.datafile("statutes.yml")
 def load_statutes(root: Path = ROOT) -> Mapping:
     """读取并校验 data/statutes.yml，返回 {"statutes": ..., "channels": ...}。"""
-    path = root / "data" / "statutes.yml"
-    where = Where(rel(path, root))
+    doc, where = datafiles.open_file(root, "statutes.yml")
     domains = datafiles.load_external_domains(root)
     facts = datafiles.load_facts(root)
     phones = {str(f["value"]) for f in facts.values() if f["kind"] == "phone"}
-    doc = require_mapping(where, load_yaml(path, root), "文件顶层")
+    doc = require_mapping(where, doc, "文件顶层")
     if set(doc) != {"statutes", "channels"}:
-        raise where.at(doc, f"文件顶层应当只有 statutes 和 channels，实际为 {sorted(doc)}")
+        raise where.fatal(doc, f"文件顶层应当只有 statutes 和 channels，实际为 {sorted(doc)}")
     for top in ("statutes", "channels"):
         entries = require_mapping(where, doc[top], top)
         if not entries:
-            raise where.at(entries, f"{top} 不能为空")
-        for key in entries:
-            if not isinstance(key, str) or not datafiles.KEY.match(key):
-                raise where.at(entries, f"{top} 的键 {key!r} 只能用小写字母、数字和下划线")
+            raise where.fatal(entries, f"{top} 不能为空")
+        check_keys(where, entries, top)
     titles: set[str] = set()
     for key, entry in doc["statutes"].items():
         label = f"statutes.{key}"
-        require_fields(
-            where, entry, label,
-            {"title": is_text, "issuer": is_text, "kind": lambda v: v in STATUTE_KINDS,
-             "scope": is_text, "topics": lambda v: isinstance(v, list) and bool(v) and set(v) <= set(TOPICS),
-             "source": is_text, "url": is_https, "verified": is_date},
-        )
+        if not STATUTE.check(where, entry, label):
+            continue
         if re.search(r"[《》〈〉\s]", entry["title"]):
-            raise where.at(entry, f"{label}.title 只写标题原文，不带书名号和空格：{entry['title']!r}")
+            where.add(entry, f"{label}.title 只写标题原文，不带书名号和空格：{entry['title']!r}")
         if entry["title"] in titles:
-            raise where.at(entry, f"{label}.title 与其他条目重复：{entry['title']}")
+            where.add(entry, f"{label}.title 与其他条目重复：{entry['title']}")
         titles.add(entry["title"])
         for field in ("title", "issuer", "scope", "source"):
             _check_text(where, entry, f"{label}.{field}", entry[field], phones)
@@ -225,33 +251,24 @@ def load_statutes(root: Path = ROOT) -> Mapping:
     for key, entry in doc["channels"].items():
         label = f"channels.{key}"
         if isinstance(entry, dict) and "hotline" in entry:
-            require_fields(where, entry, label, {"hotline": is_text, "use": is_text})
+            if not HOTLINE_CHANNEL.check(where, entry, label):
+                continue
             fact = facts.get(entry["hotline"])
             if fact is None or fact["kind"] != "phone":
-                raise where.at(entry, f"{label}.hotline 应当是 data/facts.yml 中的电话号码键：{entry['hotline']!r}")
+                where.add(entry, f"{label}.hotline 应当是 data/facts.yml 中的电话号码键：{entry['hotline']!r}")
         else:
-            require_fields(
-                where, entry, label,
-                {"name": is_text, "operator": is_text, "use": is_text, "url": is_https, "verified": is_date},
-            )
+            if not WEB_CHANNEL.check(where, entry, label):
+                continue
             _check_url(where, entry, label, entry["url"], domains)
             for field in ("name", "operator"):
                 _check_text(where, entry, f"{label}.{field}", entry[field], phones)
         _check_text(where, entry, f"{label}.use", entry["use"], phones)
+    where.done()
     return doc
 
 
 def statute_anchor(key: str) -> str:
     return "statute-" + key.replace("_", "-")
-
-
-def _md(text: Any) -> str:
-    """数据值放进 Markdown 前转义：HTML 特殊字符和会改变排版的 Markdown 符号。"""
-    value = " ".join(str(text).split())
-    # YAML 折叠多行文字时会在行间插入空格；中文之间不要空格
-    value = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])", "", value)
-    value = escape(value, quote=False)
-    return re.sub(r"([\\`*_\[\]|])", r"\\\1", value)
 
 
 # ---------------------------------------------------------------- 宏
@@ -266,12 +283,11 @@ def register(env, root) -> None:
     def workdays_calculator(key: str = "complaint_investigation") -> str:
         """工作日期限计算器。期限长度与日历都从数据文件读取，经 data-* 属性交给 workdays.js。"""
         period = working_day_period(facts, key)
-        calendar = json.dumps(holiday_calendar(years), ensure_ascii=False, separators=(",", ":"))
         field = f"hb-workdays-{key.replace('_', '-')}"
         name = escape(facts[key]["name"])
         return (
             f'<div class="hb-workdays" data-period="{period}" data-period-name="{name}" '
-            f'data-calendar="{escape(calendar, quote=True)}">\n'
+            f'data-calendar="{attr_json(holiday_calendar(years))}">\n'
             f'<p class="hb-workdays__nojs">浏览器未运行脚本，计算器不可用。请按上面的规则，'
             f'对照下面的放假安排表手工数工作日（已收录 {years_label(years)}）。</p>\n'
             f'<form class="hb-workdays__form" hidden>\n'
@@ -301,7 +317,7 @@ def register(env, root) -> None:
             entry = years[year]
             issued = f"，{entry['issued'].isoformat()} 发布" if entry.get("issued") else ""
             rows = [
-                f"**{year} 年**：依据《{_md(entry['source'])}》{issued}"
+                f"**{year} 年**：依据《{md_folded(entry['source'])}》{issued}"
                 f"（[中国政府网]({entry['url']})，按标题检索），最近核对 {entry['verified'].isoformat()}。",
                 "",
                 "| 假日 | 放假（含首尾两天） | 调休上班（周末照常上班） |",
@@ -312,7 +328,7 @@ def register(env, root) -> None:
                 count = (end - start).days + 1
                 off = f"{start.isoformat()} 至 {end.isoformat()}（{count} 天）"
                 work = "、".join(f"{d.isoformat()}（{_weekday(d)}）" for d in item["makeup_days"]) or "无"
-                rows.append(f"| {_md(item['name'])} | {off} | {work} |")
+                rows.append(f"| {md_folded(item['name'])} | {off} | {work} |")
             blocks.append("\n".join(rows))
         return "\n\n".join(blocks)
 
@@ -323,19 +339,19 @@ def register(env, root) -> None:
         for key, entry in legal["statutes"].items():
             topics = "、".join(TOPICS[t] for t in entry["topics"])
             blocks.append("\n".join([
-                f"### 《{_md(entry['title'])}》 {{#{statute_anchor(key)}}}",
+                f"### 《{md_folded(entry['title'])}》 {{#{statute_anchor(key)}}}",
                 "",
                 "制定机关",
-                f":   {_md(entry['issuer'])}（{_md(entry['kind'])}）",
+                f":   {md_folded(entry['issuer'])}（{md_folded(entry['kind'])}）",
                 "",
                 "与本服务的关系",
-                f":   {_md(entry['scope'])}",
+                f":   {md_folded(entry['scope'])}",
                 "",
                 "涉及的问题",
                 f":   {topics}",
                 "",
                 "官方来源",
-                f":   [{_md(entry['source'])}]({entry['url']})，打开后按标题检索现行文本",
+                f":   [{md_folded(entry['source'])}]({entry['url']})，打开后按标题检索现行文本",
                 "",
                 "最近核对",
                 f":   {entry['verified'].isoformat()}",
@@ -348,7 +364,7 @@ def register(env, root) -> None:
         if topic not in TOPICS:
             raise KeyError(f"未知的问题 {topic!r}；可用：{', '.join(TOPICS)}")
         items = [
-            f"- [《{_md(e['title'])}》](#{statute_anchor(k)})（{_md(e['issuer'])}）"
+            f"- [《{md_folded(e['title'])}》](#{statute_anchor(k)})（{md_folded(e['issuer'])}）"
             for k, e in legal["statutes"].items() if topic in e["topics"]
         ]
         if not items:
@@ -364,13 +380,13 @@ def register(env, root) -> None:
             if "hotline" in entry:
                 fact = facts[entry["hotline"]]
                 rows.append(
-                    f"| {hotline(entry['hotline'])} | {_md(fact['source'])} | {_md(entry['use'])} "
+                    f"| {hotline(entry['hotline'])} | {md_folded(fact['source'])} | {md_folded(entry['use'])} "
                     f"| {fact['verified'].isoformat()} |"
                 )
             else:
                 rows.append(
-                    f"| [{_md(entry['name'])}]({entry['url']}) | {_md(entry['operator'])} "
-                    f"| {_md(entry['use'])} | {entry['verified'].isoformat()} |"
+                    f"| [{md_folded(entry['name'])}]({entry['url']}) | {md_folded(entry['operator'])} "
+                    f"| {md_folded(entry['use'])} | {entry['verified'].isoformat()} |"
                 )
         return "\n".join(rows)
 
@@ -380,7 +396,7 @@ def register(env, root) -> None:
         entry = legal["channels"].get(key)
         if entry is None or "url" not in entry:
             raise KeyError(f"data/statutes.yml 的 channels 中没有网站 {key!r}")
-        return f"[{_md(entry['name'])}]({entry['url']})"
+        return f"[{md_folded(entry['name'])}]({entry['url']})"
 
     @env.macro
     def legal_last_verified() -> str:

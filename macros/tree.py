@@ -25,14 +25,14 @@ decision-tree.js 再把它变成一次只问一个问题的逐步向导。
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from macros import datafiles, pages
-from macros.datafiles import Where, is_text, require_fields, require_mapping
+from macros.render import md_text, relative_link
+from macros.schema import Record, Where, is_text
 
 FILE = "decision_tree.yml"
 
@@ -42,11 +42,10 @@ MAX_QUESTIONS = 6
 #: help 里可以写 {fact:键} 引用 data/facts.yml 中的事实（显示为“名称 值”），号码不必手写。
 _FACT_REF = re.compile(r"\{fact:([a-z][a-z0-9_]*)\}")
 
-QUESTION_FIELDS = {"question": is_text, "answers": lambda v: isinstance(v, list)}
-QUESTION_OPTIONAL = {"help": is_text}
-LEAF_FIELDS = {"title": is_text, "page": is_text, "summary": is_text}
-LEAF_OPTIONAL = {"anchor": is_text}
-ANSWER_FIELDS = {"label": is_text, "next": is_text}
+TREE = Record({"title": is_text, "start": is_text, "nodes": lambda v: isinstance(v, dict)})
+QUESTION = Record({"question": is_text, "answers": lambda v: isinstance(v, list)}, {"help": is_text})
+LEAF = Record({"title": is_text, "page": is_text, "summary": is_text}, {"anchor": is_text})
+ANSWER = Record({"label": is_text, "next": is_text})
 
 _PAGE = re.compile(r"^(?:[A-Za-z0-9_.-]+/)*[A-Za-z0-9_.-]+\.md$")
 
@@ -81,58 +80,70 @@ def _field(lines: list[str], node: Any, field: str) -> _Lines:
 
 def _check_tree(where: Where, key: str, tree: Any, root: Path, facts: dict, lines: list[str]) -> None:
     label = f"trees.{key}"
-    require_fields(where, tree, label,
-                   {"title": is_text, "start": is_text, "nodes": lambda v: isinstance(v, dict)})
-    nodes = require_mapping(where, tree["nodes"], f"{label}.nodes")
+    if not TREE.check(where, tree, label):
+        return
+    nodes = tree["nodes"]
+    ok = True
     if tree["start"] not in nodes:
-        raise where.at(_field(lines, tree, "start"), f"{label} 的 start 指向不存在的节点 {tree['start']!r}")
+        where.add(_field(lines, tree, "start"), f"{label} 的 start 指向不存在的节点 {tree['start']!r}")
+        ok = False
     for node_id, node in nodes.items():
         name = f"{label}.nodes.{node_id}"
         if not isinstance(node_id, str) or not datafiles.KEY.match(node_id):
-            raise where.at(nodes, f"{label}.nodes 的键 {node_id!r} 只能用小写字母、数字和下划线")
-        node = require_mapping(where, node, name)
-        if _is_question(node):
-            require_fields(where, node, f"{name}（问题）", QUESTION_FIELDS, QUESTION_OPTIONAL)
+            where.add(nodes, f"{label}.nodes 的键 {node_id!r} 只能用小写字母、数字和下划线")
+        if not isinstance(node, dict):
+            where.add(node, f"{name} 应当是键值表")
+            ok = False
+        elif _is_question(node):
+            if not QUESTION.check(where, node, f"{name}（问题）"):
+                ok = False
+                continue
             for ref in _FACT_REF.findall(node.get("help", "")):
                 if ref not in facts:
-                    raise where.at(_field(lines, node, "help"),
-                                   f"{name} 的 help 引用了 data/facts.yml 中不存在的 {{fact:{ref}}}")
+                    where.add(_field(lines, node, "help"),
+                              f"{name} 的 help 引用了 data/facts.yml 中不存在的 {{fact:{ref}}}")
             answers = node["answers"]
             if len(answers) < 2:
-                raise where.at(_field(lines, node, "answers"), f"{name} 至少要有两个答案")
+                where.add(_field(lines, node, "answers"), f"{name} 至少要有两个答案")
             labels = set()
             for index, answer in enumerate(answers, start=1):
-                require_fields(where, answer, f"{name} 的第 {index} 个答案", ANSWER_FIELDS)
+                if not ANSWER.check(where, answer, f"{name} 的第 {index} 个答案"):
+                    ok = False
+                    continue
                 if answer["label"] in labels:
-                    raise where.at(answer, f"{name} 有重复的答案 {answer['label']!r}")
+                    where.add(answer, f"{name} 有重复的答案 {answer['label']!r}")
                 labels.add(answer["label"])
                 if answer["next"] not in nodes:
-                    raise where.at(_field(lines, answer, "next"),
-                                   f"{name} 的答案 {answer['label']!r} 指向不存在的节点 "
-                                   f"{answer['next']!r}：每条分支都必须停在一份处置手册上")
+                    ok = False
+                    where.add(_field(lines, answer, "next"),
+                              f"{name} 的答案 {answer['label']!r} 指向不存在的节点 "
+                              f"{answer['next']!r}：每条分支都必须停在一份处置手册上")
         elif "title" in node or "page" in node:
-            require_fields(where, node, f"{name}（结论）", LEAF_FIELDS, LEAF_OPTIONAL)
-            _check_leaf(where, name, node, root, lines)
+            if LEAF.check(where, node, f"{name}（结论）"):
+                _check_leaf(where, name, node, root, lines)
         else:
-            raise where.at(node, f"{name} 既不是问题（question、answers），"
-                                 f"也不是结论（title、page、summary）")
-    _check_paths(where, label, tree["start"], nodes, lines)
+            ok = False
+            where.add(node, f"{name} 既不是问题（question、answers），"
+                            f"也不是结论（title、page、summary）")
+    if ok:
+        _check_paths(where, label, tree["start"], nodes, lines)
 
 
 def _check_leaf(where: Where, name: str, node: dict, root: Path, lines: list[str]) -> None:
     page = node["page"]
     if not _PAGE.match(page) or ".." in page.split("/"):
-        raise where.at(_field(lines, node, "page"),
-                       f"{name} 的 page 应当是相对 docs/ 的 .md 路径，如 incident/overload.md：{page!r}")
+        where.add(_field(lines, node, "page"),
+                  f"{name} 的 page 应当是相对 docs/ 的 .md 路径，如 incident/overload.md：{page!r}")
+        return
     target = root / "docs" / page
     if not target.is_file():
-        raise where.at(_field(lines, node, "page"), f"{name} 指向的页面 docs/{page} 不存在")
+        where.add(_field(lines, node, "page"), f"{name} 指向的页面 docs/{page} 不存在")
+        return
     anchor = node.get("anchor")
     if anchor is not None:
         anchor = anchor.lstrip("#")
         if anchor not in page_anchors(target):
-            raise where.at(_field(lines, node, "anchor"),
-                           f"{name} 的锚点 #{anchor} 在 docs/{page} 的标题中不存在")
+            where.add(_field(lines, node, "anchor"), f"{name} 的锚点 #{anchor} 在 docs/{page} 的标题中不存在")
 
 
 def _check_paths(where: Where, label: str, start: str, nodes: dict, lines: list[str]) -> None:
@@ -149,8 +160,8 @@ def _check_paths(where: Where, label: str, start: str, nodes: dict, lines: list[
                 nxt = answer["next"]
                 if state.get(nxt) == "open":
                     loop = trail[trail.index(nxt):] if nxt in trail else []
-                    raise where.at(_field(lines, answer, "next"),
-                                   f"{label} 有循环：{' → '.join(loop + [node_id, nxt])}")
+                    raise where.fatal(_field(lines, answer, "next"),
+                                      f"{label} 有循环：{' → '.join(loop + [node_id, nxt])}")
                 if nxt not in state:
                     visit(nxt, trail + [node_id])
                 if len(longest[nxt]) + 1 > len(longest[node_id]):
@@ -160,23 +171,23 @@ def _check_paths(where: Where, label: str, start: str, nodes: dict, lines: list[
     visit(start, [])
     for node_id, node in nodes.items():
         if node_id not in state:
-            raise where.at(node, f"{label}.nodes.{node_id} 从 start（{start}）出发走不到")
+            where.add(node, f"{label}.nodes.{node_id} 从 start（{start}）出发走不到")
     deepest = longest[start]
     if len(deepest) - 1 > MAX_QUESTIONS:
-        raise where.at(_field(lines, nodes[deepest[0]], "question"),
-                       f"{label} 的分支 {' → '.join(deepest)} 有 {len(deepest) - 1} 个问题，"
-                       f"最多 {MAX_QUESTIONS} 个：请合并或拆分问题")
+        where.add(_field(lines, nodes[deepest[0]], "question"),
+                  f"{label} 的分支 {' → '.join(deepest)} 有 {len(deepest) - 1} 个问题，"
+                  f"最多 {MAX_QUESTIONS} 个：请合并或拆分问题")
 
 
 @datafiles.datafile(FILE)
 def load_decision_tree(root: Path = datafiles.ROOT) -> datafiles.Mapping:
-    path = root / "data" / FILE
-    where = Where(datafiles.rel(path, root))
-    trees = datafiles.keyed_entries(where, datafiles.load_yaml(path, root), "trees")
+    doc, where = datafiles.open_file(root, FILE)
+    trees = datafiles.keyed_entries(where, doc, "trees")
     facts = datafiles.load_facts(root)
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = (root / "data" / FILE).read_text(encoding="utf-8").splitlines()
     for key, tree in trees.items():
         _check_tree(where, key, tree, root, facts, lines)
+    where.done()
     return trees
 
 
@@ -184,21 +195,6 @@ def load_decision_tree(root: Path = datafiles.ROOT) -> datafiles.Mapping:
 
 class UnknownTree(LookupError):
     pass
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!#])")
-
-
-def _md_text(text: str) -> str:
-    """放进 Markdown 链接文字的数据值：先转义 HTML，再转义 Markdown 标记。"""
-    return _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False))
-
-
-def relative_link(from_src_uri: str, page: str, anchor: str | None = None) -> str:
-    """从调用页面（相对 docs/ 的源文件路径）到目标 .md 的相对链接。"""
-    start = posixpath.dirname(from_src_uri) or "."
-    link = posixpath.relpath(page, start)
-    return f"{link}#{anchor.lstrip('#')}" if anchor else link
 
 
 def expand_facts(text: str, facts: dict) -> str:
@@ -234,7 +230,7 @@ def render_tree(key: str, tree: dict, src_uri: str, facts: dict | None = None) -
         else:
             link = relative_link(src_uri, node["page"], node.get("anchor"))
             out.append(f'<li class="dt-node dt-leaf" data-dt-node="{escape(node_id)}" markdown="1">')
-            out.append(f'<p class="dt-leaf-link" markdown="span">→ 处置手册：[{_md_text(node["title"])}]({link})</p>')
+            out.append(f'<p class="dt-leaf-link" markdown="span">→ 处置手册：[{md_text(node["title"])}]({link})</p>')
             out.append(f'<p class="dt-summary">{escape(node["summary"])}</p>')
             out.append("</li>")
 

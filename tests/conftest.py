@@ -12,13 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tools.browser import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 #: 测试构建使用的站点地址（mkdocs.yml 的 site_url 取自 HANDBOOK_SITE_URL）。
 SITE_URL = "http://127.0.0.1:8000/"
-
-from tools.browser import CHROMIUM_ARGS  # noqa: E402
 
 
 def build_env(**extra: str) -> dict[str, str]:

@@ -61,7 +61,7 @@ def test_loaders_are_registered():
 def test_real_holidays_are_valid():
     years = service.load_holidays(ROOT)
     assert 2026 in years
-    for year, entry in years.items():
+    for entry in years.values():
         assert entry["source"] and entry["verified"] and entry["url"].startswith("https://")
 
 

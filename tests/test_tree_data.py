@@ -186,7 +186,7 @@ def test_existing_anchor_passes(project):
 
 
 def test_question_with_one_answer_fails(project):
-    line = replace(project, "          - label: 是，官方已公告\n            next: wait_official\n", "",
+    replace(project, "          - label: 是，官方已公告\n            next: wait_official\n", "",
                    after="      official:")
     message = error(project)
     assert "至少要有两个答案" in message, message

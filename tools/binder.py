@@ -24,7 +24,6 @@ import lxml.html
 from tools.browser import CHROMIUM_ARGS, chromium_path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 #: 收进打印版的页面类型：处置手册、检查单和参考资料
 PRINTED_TYPES = ("runbook", "checklist", "reference")

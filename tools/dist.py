@@ -14,10 +14,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from macros import datafiles, release
 
-from macros import datafiles, release  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 README = """发票系统运维与应急手册 离线包（版本 {version}，构建于 {date}）
 

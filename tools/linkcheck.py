@@ -14,10 +14,9 @@ import re
 import sys
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
-
-import lxml.html
 
 #: 这些属性会让浏览器自动发出请求（不同于用户点击的 <a href>）。
 FETCH_ATTRS = {
@@ -28,7 +27,6 @@ FETCH_ATTRS = {
 #: <link rel> 中会触发请求的类型；canonical、alternate 等只是声明，不会加载。
 FETCH_RELS = {"stylesheet", "icon", "shortcut", "preload", "prefetch", "modulepreload", "manifest",
               "apple-touch-icon", "preconnect", "dns-prefetch", "mask-icon"}
-_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 IGNORED_SCHEMES = {"mailto", "tel", "data", "blob", "about"}
 CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""")
 
@@ -69,13 +67,55 @@ def srcset_urls(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
+@dataclass
+class Element:
+    """页面里的一个元素：标签名（小写）、属性和（仅 <style>）文字内容。"""
+
+    tag: str
+    attrs: dict[str, str]
+    text: str = ""
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self.attrs.get(name, default)
+
+
+class _Collector(HTMLParser):
+    """用标准库的 HTML 解析器按文档顺序收集元素；只需要标签、属性和 <style> 的内容。"""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[Element] = []
+        self._style: Element | None = None
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {name: value or "" for name, value in reversed(attrs)})
+        self.elements.append(element)
+        if tag == "style":
+            self._style = element
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._style = None
+
+    def handle_data(self, data):
+        if self._style is not None:
+            self._style.text += data
+
+
+def parse_html(data: bytes) -> list[Element]:
+    collector = _Collector()
+    collector.feed(data.decode("utf-8", errors="replace"))
+    collector.close()
+    return collector.elements
+
+
 class Site:
     def __init__(self, root: Path, site_url: str | None = None, docs_dir: Path | None = None):
         self.root = root.resolve()
         self.site = urlsplit(site_url) if site_url else None
         self.docs_dir = docs_dir
         self._ids: dict[Path, set[str]] = {}
-        self._trees: dict[Path, object] = {}
+        self._trees: dict[Path, list[Element]] = {}
 
     # ------------------------------------------------------------ 名称
     def name(self, path: Path) -> str:
@@ -100,16 +140,17 @@ class Site:
         return None
 
     # ------------------------------------------------------------ 解析
-    def tree(self, path: Path):
+    def tree(self, path: Path) -> list[Element]:
+        """页面的全部元素（按文档顺序）。"""
         if path not in self._trees:
-            self._trees[path] = lxml.html.fromstring(path.read_bytes(), parser=_PARSER)
+            self._trees[path] = parse_html(path.read_bytes())
         return self._trees[path]
 
     def ids(self, path: Path) -> set[str]:
         if path not in self._ids:
-            tree = self.tree(path)
-            found = {el.get("id") for el in tree.iter() if isinstance(el.tag, str) and el.get("id")}
-            found |= {el.get("name") for el in tree.iter("a") if el.get("name")}
+            elements = self.tree(path)
+            found = {el.get("id") for el in elements if el.get("id")}
+            found |= {el.get("name") for el in elements if el.tag == "a" and el.get("name")}
             self._ids[path] = found
         return self._ids[path]
 
@@ -190,16 +231,14 @@ def check_site(root: Path, *, allowed_domains: list[str], site_url: str | None =
             if not fetch:
                 links_from[page].add(target)
             if fragment and fragment not in site.ids(target):
-                report.add(site.name(page), f"{what} 的锚点 #{fragment} 在 {target.relative_to(site.root).as_posix()} 中不存在：{url}")
+                where = target.relative_to(site.root).as_posix()
+                report.add(site.name(page), f"{what} 的锚点 #{fragment} 在 {where} 中不存在：{url}")
         elif target.suffix == ".css" and fetch:
             pass
 
     for page in html_files:
-        tree = site.tree(page)
-        for element in tree.iter():
-            if not isinstance(element.tag, str):
-                continue
-            tag = element.tag.lower()
+        for element in site.tree(page):
+            tag = element.tag
             if tag == "a" and element.get("href") is not None:
                 check_url(page, element.get("href"), fetch=False, what=f"链接 <a href=\"{element.get('href')}\">")
             elif tag == "link" and element.get("href"):
@@ -254,7 +293,6 @@ def check_site(root: Path, *, allowed_domains: list[str], site_url: str | None =
 
 
 def main(argv: list[str] | None = None) -> int:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from macros.datafiles import load_external_domains
 
     parser = argparse.ArgumentParser(description="检查构建好的手册站点的链接与外部请求")

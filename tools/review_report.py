@@ -13,10 +13,9 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from macros.release import review_state
 
-from macros.release import review_state  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def front_matter(path: Path) -> dict:

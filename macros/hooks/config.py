@@ -1,0 +1,39 @@
+"""构建钩子（配置）：只调整配置和页面数据，不做检查（检查在 checks.py）。
+
+- 内网版启用即时导航（Material 用 fetch 换页）；离线包在 file:// 下不能用 fetch，保持普通跳转；
+- 页脚的构建标记（版本、构建日期、提交号）放进 config.extra.build；
+- 每页的复核到期日在构建时算出，供页脚显示；是否过期由浏览器按当天日期判断（review.js）。
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+try:
+    from macros.hooks import bootstrap  # noqa: F401  测试与工具里项目根目录已在 sys.path 上
+except ModuleNotFoundError:
+    import bootstrap  # noqa: F401  MkDocs 载入钩子时本目录临时在 sys.path 上
+
+from macros import datafiles, release  # noqa: E402
+
+
+@event_priority(100)
+def on_config(config):
+    root = Path(config.config_file_path).resolve().parent
+    try:
+        config.extra["build"] = release.build_stamp(root)
+    except datafiles.DataError as exc:
+        raise PluginError(f"数据文件有误：{exc}") from None
+    offline = config.plugins.get("material/offline")
+    features = config.theme["features"]
+    if (not (offline and offline.config.enabled) and config.use_directory_urls
+            and "navigation.instant" not in features):
+        features.append("navigation.instant")
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    page.meta["review_due"] = release.add_months(page.meta["reviewed"], page.meta["review_every"]).isoformat()
+    return markdown
