@@ -159,6 +159,9 @@ def limits_table(limits: dict) -> str:
 def register(env, root) -> None:
     triggers = load_upgrade_thresholds(root)
     limits = load_maintenance_thresholds(root)
+    # 检查单是作者手写的 div，没有宏：模式名称等文字经 config.extra 交给 overrides/main.html，
+    # 由它在每页写成 .hb-widget-text 的 data-hb-text 属性（checklist.js 读取）
+    env.conf["extra"]["widget_text"] = {"checklist": datafiles.load_widget_text(root)["checklist"]}
 
     @env.macro
     def upgrade_triggers(action: str) -> str:

@@ -230,6 +230,31 @@ def load_external_domains(root: Path = ROOT) -> list[str]:
     return list(domains)
 
 
+WIDGET_TEXT_SECTIONS = {"checklist", "drill", "workdays"}
+
+
+@datafile("widget_text.yml")
+def load_widget_text(root: Path = ROOT) -> Mapping:
+    """读取并校验 data/widget_text.yml：页面脚本显示的文字（检查单模式、复盘问题、计算器警告）。"""
+    path = root / "data" / "widget_text.yml"
+    where = Where(rel(path, root))
+    doc = require_mapping(where, load_yaml(path, root), "文件顶层")
+    if set(doc) != WIDGET_TEXT_SECTIONS:
+        raise where.at(doc, f"文件顶层应当是 {'、'.join(sorted(WIDGET_TEXT_SECTIONS))}，实际为 {'、'.join(sorted(doc))}")
+    modes = require_mapping(where, require_fields(where, doc["checklist"], "checklist", {"modes": dict})["modes"],
+                            "checklist.modes")
+    if list(modes) != ["read-do", "do-confirm"]:
+        raise where.at(modes, f"checklist.modes 的键应当依次为 read-do、do-confirm，实际为 {'、'.join(map(str, modes))}")
+    for key, mode in modes.items():
+        require_fields(where, mode, f"checklist.modes.{key}", {"label": is_text, "help": is_text})
+    drill = require_fields(where, doc["drill"], "drill", {"review_questions": lambda v: isinstance(v, list)})
+    if not drill["review_questions"] or not all(is_text(q) for q in drill["review_questions"]):
+        raise where.at(drill, "drill.review_questions 应当是非空的文字列表")
+    require_fields(where, doc["workdays"], "workdays", {
+        key: is_text for key in ("invalid", "before_title", "before", "beyond_title", "beyond", "unavailable_title")})
+    return doc
+
+
 def example_values(root: Path = ROOT) -> list[str]:
     """列出 data/ 里所有标着 ``example: true`` 的条目，每条形如
     ``data/contacts.yml:12: contacts.ops_oncall = 分机 8001``。"""

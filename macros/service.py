@@ -267,11 +267,12 @@ def register(env, root) -> None:
         """工作日期限计算器。期限长度与日历都从数据文件读取，经 data-* 属性交给 workdays.js。"""
         period = working_day_period(facts, key)
         calendar = json.dumps(holiday_calendar(years), ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(datafiles.load_widget_text(root)["workdays"], ensure_ascii=False, separators=(",", ":"))
         field = f"hb-workdays-{key.replace('_', '-')}"
         name = escape(facts[key]["name"])
         return (
             f'<div class="hb-workdays" data-period="{period}" data-period-name="{name}" '
-            f'data-calendar="{escape(calendar, quote=True)}">\n'
+            f'data-calendar="{escape(calendar, quote=True)}" data-text="{escape(text, quote=True)}">\n'
             f'<p class="hb-workdays__nojs">浏览器未运行脚本，计算器不可用。请按上面的规则，'
             f'对照下面的放假安排表手工数工作日（已收录 {years_label(years)}）。</p>\n'
             f'<form class="hb-workdays__form" hidden>\n'

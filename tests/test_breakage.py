@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, SITE_URL, run_build
 from tools.linkcheck import check_site
 
-IGNORE = shutil.ignore_patterns(".venv", "site", "dist", ".git", "__pycache__", ".pytest_cache", "bench")
+IGNORE = shutil.ignore_patterns(".venv", "site", "dist", ".git", "__pycache__", ".pytest_cache", "bench", "node_modules")
 
 
 @pytest.fixture
