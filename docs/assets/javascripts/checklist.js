@@ -266,12 +266,8 @@
         }
         return emptyState();
       }
-      const parsed = parseStored(raw);
-      if (parsed.status === "corrupt") {
-        this.backup(raw);
-        store.remove(this.key);
-        this.corrupt = true;
-      }
+      const parsed = store.load(this.key, parseStored, backupKey(this.page, this.id));
+      if (parsed.status === "corrupt") this.corrupt = true;
       return pruneState(parsed.state, this.itemIds());
     }
 
@@ -282,11 +278,7 @@
     }
 
     backup(raw) {
-      try {
-        store.write(backupKey(this.page, this.id), raw);
-      } catch (err) {
-        // 备份写不进去也不影响使用
-      }
+      store.write(backupKey(this.page, this.id), raw);
     }
 
     itemIds() {

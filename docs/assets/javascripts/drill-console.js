@@ -80,18 +80,15 @@
 
     /** 读取保存的演练；损坏的、或场景已不在场景库里的，另存一份后从空白开始。 */
     load() {
-      const raw = store.read(this.key);
-      const parsed = parseRun(raw);
+      const parsed = store.load(this.key, parseRun, backupKey(this.key));
       const first = this.data.scenarios[0].id;
       if (parsed.status === "corrupt") {
-        store.write(backupKey(this.key), raw);
-        store.remove(this.key);
         this.corrupt = true;
         return emptyRun(first);
       }
       if (!this.byId[parsed.run.scenario]) {
         if (parsed.run.entries.length) {
-          store.write(backupKey(this.key), raw);
+          store.write(backupKey(this.key), parsed.raw);
           this.corrupt = true;
         }
         store.remove(this.key);

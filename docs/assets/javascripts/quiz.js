@@ -139,6 +139,7 @@
       this.title = H.collapse(root.getAttribute("data-title")) || this.id;
       this.key = QUIZ_PREFIX + H.pageId() + ":" + this.id;
       this.corrupt = false;
+      H.required(root, ".hb-quiz__question", NAME);
       this.questions = Array.prototype.slice.call(root.querySelectorAll(".hb-quiz__question"))
         .map((node) => this.enhanceQuestion(node));
       this.buildHeader();
@@ -147,14 +148,10 @@
       root.classList.add("hb-quiz--ready");
     }
 
+    /** 读不了的作答记录另存到 handbook:quiz:backup:… 后从头计分。 */
     load() {
-      const raw = store.read(this.key);
-      const parsed = parseQuiz(raw);
-      if (parsed.status === "corrupt") {
-        store.write(this.key.replace(/:v1:/, ":backup:"), raw);
-        store.remove(this.key);
-        this.corrupt = true;
-      }
+      const parsed = store.load(this.key, parseQuiz, this.key.replace(/:v1:/, ":backup:"));
+      if (parsed.status === "corrupt") this.corrupt = true;
       return parsed.state;
     }
 
