@@ -121,12 +121,11 @@
 
   /* ---------------------------------------------------------------- 界面 */
 
-  function make(tag, className, text) {
-    return H.el(tag, className ? { className: className } : {}, text);
-  }
+  const { el } = H;
 
-  function button(className, text) {
-    return H.el("button", { type: "button", className: className }, text);
+  /** 不带 Material 样式的按钮（面包屑、展开全部分支）。 */
+  function plainButton(className) {
+    return el("button", { type: "button", className: className });
   }
 
   /** 向导标题比它前面最近的页面标题低一级。 */
@@ -153,19 +152,19 @@
     const level = headingLevel(container);
     const idBase = container.id || "dt-" + model.key;
 
-    const guide = make("section", "dt-guide");
+    const guide = el("section", { className: "dt-guide" });
     guide.setAttribute("aria-label", model.title || "逐步判断");
-    const trailNav = make("nav", "dt-trail");
+    const trailNav = el("nav", { className: "dt-trail" });
     trailNav.setAttribute("aria-label", "已走过的步骤");
-    const trailList = make("ol", "dt-trail-list");
+    const trailList = el("ol", { className: "dt-trail-list" });
     trailNav.appendChild(trailList);
-    const card = make("div", "dt-card");
-    const controls = make("div", "dt-controls");
-    const backButton = button("md-button dt-back", "上一步");
-    const restartButton = button("md-button dt-restart", "重新开始");
+    const card = el("div", { className: "dt-card" });
+    const controls = el("div", { className: "dt-controls" });
+    const backButton = H.button("上一步", null, "dt-back");
+    const restartButton = H.button("重新开始", null, "dt-restart");
     controls.appendChild(backButton);
     controls.appendChild(restartButton);
-    const status = make("p", "dt-status");
+    const status = el("p", { className: "dt-status" });
     status.setAttribute("aria-live", "polite");
     status.setAttribute("role", "status");
     guide.appendChild(trailNav);
@@ -181,7 +180,7 @@
     if (staticList && !staticList.id) {
       staticList.id = idBase + "-all";
     }
-    const toggle = button("dt-toggle", "");
+    const toggle = plainButton("dt-toggle");
     toggle.setAttribute("aria-controls", staticList ? staticList.id : "");
 
     function showStatic(show) {
@@ -209,10 +208,10 @@
       trailList.textContent = "";
       state.steps.forEach((step, index) => {
         const asked = model.nodes[step.id];
-        const item = make("li", "dt-trail-item");
-        const crumb = button("dt-crumb", "");
-        crumb.appendChild(make("span", "dt-crumb-question", asked.question));
-        crumb.appendChild(make("span", "dt-crumb-answer", asked.answers[step.answer].label));
+        const item = el("li", { className: "dt-trail-item" });
+        const crumb = plainButton("dt-crumb");
+        crumb.appendChild(el("span", { className: "dt-crumb-question" }, asked.question));
+        crumb.appendChild(el("span", { className: "dt-crumb-answer" }, asked.answers[step.answer].label));
         crumb.setAttribute("aria-label", "回到第 " + (index + 1) + " 步：" + asked.question +
           "（当时选了：" + asked.answers[step.answer].label + "）");
         crumb.addEventListener("click", () => {
@@ -224,7 +223,7 @@
       trailNav.hidden = state.steps.length === 0;
 
       card.textContent = "";
-      const heading = make("h" + level, "dt-heading");
+      const heading = el("h" + level, { className: "dt-heading" });
       heading.id = idBase + "-heading";
       heading.tabIndex = -1;
       let focusTarget = heading;
@@ -233,17 +232,17 @@
       if (node.type === "question") {
         card.className = "dt-card dt-card--question";
         const stepNumber = state.steps.length + 1;
-        card.appendChild(make("p", "dt-progress", "第 " + stepNumber + " 步"));
+        card.appendChild(el("p", { className: "dt-progress" }, "第 " + stepNumber + " 步"));
         heading.textContent = node.question;
         card.appendChild(heading);
         if (node.help) {
-          card.appendChild(make("p", "dt-step-help", node.help));
+          card.appendChild(el("p", { className: "dt-step-help" }, node.help));
         }
-        const choices = make("div", "dt-choices");
+        const choices = el("div", { className: "dt-choices" });
         choices.setAttribute("role", "group");
         choices.setAttribute("aria-labelledby", heading.id);
         node.answers.forEach((answer, index) => {
-          const choice = button("md-button dt-choice", answer.label);
+          const choice = H.button(answer.label, null, "dt-choice");
           choice.addEventListener("click", () => {
             go(choose(model, path, index));
           });
@@ -253,15 +252,15 @@
         announcement = "第 " + stepNumber + " 步：" + node.question;
       } else {
         card.className = "dt-card dt-card--result";
-        card.appendChild(make("p", "dt-progress", "结论：转到处置手册"));
+        card.appendChild(el("p", { className: "dt-progress" }, "结论：转到处置手册"));
         heading.textContent = node.title;
         card.appendChild(heading);
         if (node.summary) {
-          card.appendChild(make("p", "dt-result-summary", node.summary));
+          card.appendChild(el("p", { className: "dt-result-summary" }, node.summary));
         }
-        const open = make("a", "md-button md-button--primary dt-result-link", "打开处置手册：" + node.title);
+        const open = el("a", { className: "md-button md-button--primary dt-result-link" }, "打开处置手册：" + node.title);
         open.setAttribute("href", node.href);
-        const holder = make("p", "dt-result-action");
+        const holder = el("p", { className: "dt-result-action" });
         holder.appendChild(open);
         card.appendChild(holder);
         focusTarget = open;
