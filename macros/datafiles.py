@@ -21,8 +21,10 @@ from macros.schema import (  # noqa: F401  下面这些名字也从这里导出�
     is_bool,
     is_date,
     is_https,
+    is_mapping,
     is_scalar,
     is_text,
+    is_text_list,
     keyed_entries,
     require_mapping,
 )
@@ -121,6 +123,36 @@ def load_external_domains(root: Path = ROOT) -> list[str]:
             where.add(domains, f"domains 中的 {item!r} 不是域名")
     where.done()
     return list(domains)
+
+
+WIDGET_TEXT_SECTIONS = ("checklist", "drill", "workdays")
+CHECKLIST_MODES = ("read-do", "do-confirm")
+WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "workdays": is_mapping})
+CHECKLIST_TEXT = Record({"modes": is_mapping})
+MODE_TEXT = Record({"label": is_text, "help": is_text})
+DRILL_TEXT = Record({"review_questions": is_text_list})
+WORKDAYS_TEXT = Record({key: is_text for key in (
+    "invalid", "before_title", "before", "beyond_title", "beyond", "unavailable_title")})
+
+
+@datafile("widget_text.yml")
+def load_widget_text(root: Path = ROOT) -> Mapping:
+    """页面脚本显示的文字（检查单模式、复盘问题、计算器警告），由宏以 JSON 属性交给脚本。"""
+    doc, where = open_file(root, "widget_text.yml")
+    doc = require_mapping(where, doc, "文件顶层")
+    if not WIDGET_TEXT.check(where, doc, "文件顶层"):
+        raise where.error()
+    if CHECKLIST_TEXT.check(where, doc["checklist"], "checklist"):
+        modes = doc["checklist"]["modes"]
+        if tuple(modes) != CHECKLIST_MODES:
+            where.add(modes, f"checklist.modes 的键应当依次为 {'、'.join(CHECKLIST_MODES)}，"
+                             f"实际为 {'、'.join(map(str, modes))}")
+        for key, mode in modes.items():
+            MODE_TEXT.check(where, mode, f"checklist.modes.{key}")
+    DRILL_TEXT.check(where, doc["drill"], "drill")
+    WORKDAYS_TEXT.check(where, doc["workdays"], "workdays")
+    where.done()
+    return doc
 
 
 def example_values(root: Path = ROOT) -> list[str]:

@@ -12,9 +12,8 @@
 数据里指向手册的链接写成 docs 下的相对路径（可带锚点），校验时确认页面和锚点都存在；
 宏输出 Markdown 链接，由 MkDocs 改写成目录式或离线版网址。
 
-页面交互（演练时钟、情况注入、观察记录与导出、自测题的作答与得分）在
-docs/assets/javascripts/drills.js，建立在检查单引擎（checklist.js 的 window.HandbookChecklist）
-的存储、记录和导出之上。
+页面交互在 docs/assets/javascripts/ 下：演练时钟、情况注入、观察记录与导出在 drill-run.js（纯逻辑）
+和 drill-console.js，自测题的作答与得分在 quiz.js；存储、下载和 Markdown 都用 core.js。
 """
 from __future__ import annotations
 
@@ -380,7 +379,7 @@ def load_glossary(root: Path = ROOT) -> Mapping:
 
 
 def format_offset(minutes: int) -> str:
-    """情况注入的时间，如 T+05:00、T+1:30:00（与 drills.js 的 formatOffset 一致）。"""
+    """情况注入的时间，如 T+05:00、T+1:30:00（与 drill-run.js 的 formatOffset 一致）。"""
     hours, mins = divmod(int(minutes), 60)
     return f"T+{hours}:{mins:02d}:00" if hours else f"T+{mins:02d}:00"
 
@@ -429,12 +428,14 @@ def render_scenario(key: str, sc: dict, calendar: dict, src: str, root: Path) ->
     return "\n".join(out)
 
 
-def console_data(scenarios: dict, calendar: dict) -> dict:
-    """演练控制台需要的数据（页面里的 JSON）。"""
+def console_data(scenarios: dict, calendar: dict, text: dict | None = None) -> dict:
+    """演练控制台需要的数据（页面里的 JSON）；text 是 data/widget_text.yml 的 drill 部分。"""
     kinds = calendar["kinds"]
     return {
         "code_word": calendar["code_word"]["value"],
         "roles": [calendar["roles"][k]["name"] for k in ("observer", "facilitator", "safety_officer", "player")],
+        "facilitator": calendar["roles"]["facilitator"]["name"],
+        "review_questions": list((text or {}).get("review_questions", [])),
         "scenarios": [
             {"id": key, "title": sc["title"], "kinds": [kinds[k]["name"] for k in sc["kinds"]],
              "duration": sc["duration"],
@@ -568,14 +569,15 @@ def register(env, root) -> None:
 
     @env.macro
     def drill_console() -> str:
-        """演练控制台：没有脚本时是一段说明；场景数据放在 data-drill 属性里交给 drills.js。"""
+        """演练控制台：没有脚本时是一段说明；场景数据放在 data-drill 属性里交给 drill-console.js。"""
         src = _src_uri(env)
         incident = relative_link(src, "incident/index.md")
         severity = relative_link(src, "reference/severity.md#怎么定级")
         library = relative_link(src, "drills/scenarios.md")
         word = escape(calendar["code_word"]["value"])
         return "\n\n".join([
-            f'<div class="hb-drill" data-drill-console="1" data-drill="{attr_json(console_data(scenarios, calendar))}" '
+            f'<div class="hb-drill" data-drill-console="1" '
+            f'data-drill="{attr_json(console_data(scenarios, calendar, datafiles.load_widget_text(root)["drill"]))}" '
             f'markdown="1">',
             f'<p class="hb-drill__nojs" markdown="span">演练控制台需要浏览器启用 JavaScript。不能使用时，打印[场景库]({library})'
             f'中的场景，由主持人用钟表计时、按时念出情况注入，观察员在纸上记下时间和观察。</p>',
@@ -619,7 +621,7 @@ def register(env, root) -> None:
 
     @env.macro
     def quiz_toolbar() -> str:
-        """自测题页面顶部的总分和讲师工具（由 drills.js 填充）。"""
+        """自测题页面顶部的总分和讲师工具（由 quiz.js 填充）。"""
         return ('\n\n<div class="hb-quiz-toolbar" data-quiz-toolbar>'
                 '<p class="hb-quiz-toolbar__nojs">每道题下面的“答案与解释”可以展开查看。</p></div>\n\n')
 

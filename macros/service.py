@@ -287,7 +287,8 @@ def register(env, root) -> None:
         name = escape(facts[key]["name"])
         return (
             f'<div class="hb-workdays" data-period="{period}" data-period-name="{name}" '
-            f'data-calendar="{attr_json(holiday_calendar(years))}">\n'
+            f'data-calendar="{attr_json(holiday_calendar(years))}" '
+            f'data-text="{attr_json(datafiles.load_widget_text(root)["workdays"])}">\n'
             f'<p class="hb-workdays__nojs">浏览器未运行脚本，计算器不可用。请按上面的规则，'
             f'对照下面的放假安排表手工数工作日（已收录 {years_label(years)}）。</p>\n'
             f'<form class="hb-workdays__form" hidden>\n'

@@ -93,7 +93,7 @@ def test_offline_bundle_works_from_a_folder(bundle, page_factory):
 
 def test_dist_refuses_a_version_without_changelog_entry(tmp_path):
     copy = tmp_path / "project"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "site", "dist", ".git", "__pycache__"))
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "site", "dist", ".git", "__pycache__", "node_modules"))
     (copy / "VERSION").write_text("9.9.9\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "tools.dist", "--out", str(tmp_path / "out")], cwd=copy,
                             capture_output=True, text=True, timeout=120)

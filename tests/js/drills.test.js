@@ -5,7 +5,9 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const path = require("node:path");
 
-const d = require(path.join(__dirname, "..", "..", "docs", "assets", "javascripts", "drills.js"));
+const assets = path.join(__dirname, "..", "..", "docs", "assets", "javascripts");
+// 演练控制台的纯逻辑在 drill-run.js，自测题的在 quiz.js
+const d = Object.assign({}, require(path.join(assets, "drill-run.js")), require(path.join(assets, "quiz.js")));
 
 const T0 = Date.parse("2026-11-28T01:00:00Z");
 const MIN = 60000;

@@ -151,3 +151,9 @@ test("星期的中文写法", () => {
   assert.equal(workdays.weekdayName("2026-02-14"), "星期六");
   assert.equal(workdays.weekdayName("2026-03-02"), "星期一");
 });
+
+test("警告文字的模板：花括号里的名字换成值，不认识的原样保留", () => {
+  assert.equal(workdays.fill("从 {received} 起，{next_year} 年", { received: "2026-12-28", next_year: 2027 }),
+    "从 2026-12-28 起，2027 年");
+  assert.equal(workdays.fill("{unknown} 年", {}), "{unknown} 年");
+});

@@ -4,22 +4,22 @@
  * 问题标题 + 答案按钮 → 下一个问题 …… → 结论卡片（处置手册链接获得焦点）。
  * 走过的路径显示为面包屑，可回到任一步；“上一步”“重新开始”随时可用。
  * 路径记在 sessionStorage 里：刷新或从处置手册按浏览器“后退”回来，仍停在原来那一步。
- * 不发任何网络请求，不用 innerHTML，页面上没有 .dt 时什么也不做。
+ * 不发任何网络请求，不把文字当 HTML 插入，页面上没有 .dt 时什么也不做。
  */
-(function () {
+(function (global) {
   "use strict";
 
   /* ---------------------------------------------------------------- 纯逻辑（Node 可测） */
 
   /** 沿着答案序号从 start 往下走；遇到无效的序号就停下。 */
   function walk(model, path) {
-    var steps = [];
-    var valid = [];
-    var id = model.start;
-    var list = Array.isArray(path) ? path : [];
-    for (var i = 0; i < list.length; i += 1) {
-      var node = model.nodes[id];
-      var choice = list[i];
+    const steps = [];
+    const valid = [];
+    let id = model.start;
+    const list = Array.isArray(path) ? path : [];
+    for (let i = 0; i < list.length; i += 1) {
+      const node = model.nodes[id];
+      const choice = list[i];
       if (!node || node.type !== "question" || !Number.isInteger(choice) ||
           choice < 0 || choice >= node.answers.length ||
           !model.nodes[node.answers[choice].next]) {
@@ -40,37 +40,37 @@
     return path.slice(0, Math.max(0, path.length - 1));
   }
 
-  var logic = { walk: walk, choose: choose, back: back };
+  const logic = { walk, choose, back };
 
-  if (typeof module !== "undefined" && module.exports) {
-    module.exports = logic;
-  }
-  if (typeof document === "undefined") {
-    return;
-  }
+  if (typeof module !== "undefined" && module.exports) module.exports = logic;
+  if (typeof window === "undefined" || typeof document === "undefined") return;
+  if (global.handbookDecisionTree) return; // 已加载过
+
+  const H = global.HandbookCore;
+  const NAME = "判断树";
 
   /* ---------------------------------------------------------------- 读取页面上的树 */
 
   function textOf(parent, selector) {
-    var element = parent.querySelector(selector);
+    const element = parent.querySelector(selector);
     return element ? element.textContent.trim() : "";
   }
 
   function childrenWith(parent, className) {
-    return Array.prototype.filter.call(parent.children, function (child) {
+    return Array.prototype.filter.call(parent.children, (child) => {
       return child.classList.contains(className);
     });
   }
 
   function readModel(container) {
-    var nodes = {};
-    container.querySelectorAll("[data-dt-node]").forEach(function (item) {
-      var id = item.getAttribute("data-dt-node");
+    const nodes = {};
+    container.querySelectorAll("[data-dt-node]").forEach((item) => {
+      const id = item.getAttribute("data-dt-node");
       if (nodes[id]) {
         return;
       }
       if (item.classList.contains("dt-leaf")) {
-        var link = item.querySelector(".dt-leaf-link a");
+        const link = item.querySelector(".dt-leaf-link a");
         nodes[id] = {
           type: "leaf",
           title: link ? link.textContent.trim() : "",
@@ -79,14 +79,14 @@
         };
         return;
       }
-      var answerList = childrenWith(item, "dt-answers")[0];
+      const answerList = childrenWith(item, "dt-answers")[0];
       nodes[id] = {
         type: "question",
         question: textOf(item, ".dt-question-text"),
-        help: childrenWith(item, "dt-help").map(function (p) { return p.textContent.trim(); }).join(" "),
-        answers: (answerList ? childrenWith(answerList, "dt-answer") : []).map(function (answer) {
+        help: childrenWith(item, "dt-help").map((p) => { return p.textContent.trim(); }).join(" "),
+        answers: (answerList ? childrenWith(answerList, "dt-answer") : []).map((answer) => {
           return {
-            label: childrenWith(answer, "dt-answer-label").map(function (p) { return p.textContent.trim(); }).join(" "),
+            label: childrenWith(answer, "dt-answer-label").map((p) => { return p.textContent.trim(); }).join(" "),
             next: answer.getAttribute("data-dt-next")
           };
         })
@@ -108,46 +108,30 @@
     return "handbook:decision-tree:" + window.location.pathname + ":" + key;
   }
 
+  /** 保存的路径；没有、读不了或不是数组时从头开始（walk 会丢掉无效的答案序号）。 */
   function savedPath(key) {
-    try {
-      var saved = JSON.parse(window.sessionStorage.getItem(storageKey(key)) || "[]");
-      return Array.isArray(saved) ? saved : [];
-    } catch (error) {
-      return [];
-    }
+    const saved = H.parseJSON(H.session.read(storageKey(key)), []);
+    return Array.isArray(saved) ? saved : [];
   }
 
+  /** 浏览器不让保存时 H.session 退回内存：向导照常工作，只是刷新后不记得路径。 */
   function savePath(key, path) {
-    try {
-      window.sessionStorage.setItem(storageKey(key), JSON.stringify(path));
-    } catch (error) {
-      /* 浏览器不让保存：向导照常工作，只是不记住路径。 */
-    }
+    H.session.write(storageKey(key), JSON.stringify(path));
   }
 
   /* ---------------------------------------------------------------- 界面 */
 
-  function make(tag, className, text) {
-    var element = document.createElement(tag);
-    if (className) {
-      element.className = className;
-    }
-    if (text !== undefined) {
-      element.textContent = text;
-    }
-    return element;
-  }
+  const { el } = H;
 
-  function button(className, text) {
-    var element = make("button", className, text);
-    element.type = "button";
-    return element;
+  /** 不带 Material 样式的按钮（面包屑、展开全部分支）。 */
+  function plainButton(className) {
+    return el("button", { type: "button", className: className });
   }
 
   /** 向导标题比它前面最近的页面标题低一级。 */
   function headingLevel(container) {
-    var level = 2;
-    document.querySelectorAll("h1, h2, h3, h4, h5").forEach(function (heading) {
+    let level = 2;
+    document.querySelectorAll("h1, h2, h3, h4, h5").forEach((heading) => {
       if (heading.compareDocumentPosition(container) & Node.DOCUMENT_POSITION_FOLLOWING) {
         level = Math.min(6, Number(heading.tagName.charAt(1)) + 1);
       }
@@ -157,30 +141,30 @@
 
   function enhance(container) {
     if (container.getAttribute("data-dt-ready") === "true") {
-      return;
+      return true;
     }
-    var model = readModel(container);
+    const model = readModel(container);
     if (!model.start || !model.nodes[model.start]) {
-      return;
+      return false;
     }
     container.setAttribute("data-dt-ready", "true");
     container.classList.add("dt--enhanced");
-    var level = headingLevel(container);
-    var idBase = container.id || "dt-" + model.key;
+    const level = headingLevel(container);
+    const idBase = container.id || "dt-" + model.key;
 
-    var guide = make("section", "dt-guide");
+    const guide = el("section", { className: "dt-guide" });
     guide.setAttribute("aria-label", model.title || "逐步判断");
-    var trailNav = make("nav", "dt-trail");
+    const trailNav = el("nav", { className: "dt-trail" });
     trailNav.setAttribute("aria-label", "已走过的步骤");
-    var trailList = make("ol", "dt-trail-list");
+    const trailList = el("ol", { className: "dt-trail-list" });
     trailNav.appendChild(trailList);
-    var card = make("div", "dt-card");
-    var controls = make("div", "dt-controls");
-    var backButton = button("md-button dt-back", "上一步");
-    var restartButton = button("md-button dt-restart", "重新开始");
+    const card = el("div", { className: "dt-card" });
+    const controls = el("div", { className: "dt-controls" });
+    const backButton = H.button("上一步", null, "dt-back");
+    const restartButton = H.button("重新开始", null, "dt-restart");
     controls.appendChild(backButton);
     controls.appendChild(restartButton);
-    var status = make("p", "dt-status");
+    const status = el("p", { className: "dt-status" });
     status.setAttribute("aria-live", "polite");
     status.setAttribute("role", "status");
     guide.appendChild(trailNav);
@@ -189,18 +173,18 @@
     guide.appendChild(status);
 
     /* 完整的嵌套列表留在页面里，默认收起，可以展开对照 */
-    var staticParts = Array.prototype.filter.call(container.children, function (child) {
+    const staticParts = Array.prototype.filter.call(container.children, (child) => {
       return child.classList.contains("dt-static") || child.classList.contains("dt-static-title");
     });
-    var staticList = container.querySelector(".dt-static");
+    const staticList = container.querySelector(".dt-static");
     if (staticList && !staticList.id) {
       staticList.id = idBase + "-all";
     }
-    var toggle = button("dt-toggle", "");
+    const toggle = plainButton("dt-toggle");
     toggle.setAttribute("aria-controls", staticList ? staticList.id : "");
 
     function showStatic(show) {
-      staticParts.forEach(function (part) { part.hidden = !show; });
+      staticParts.forEach((part) => { part.hidden = !show; });
       toggle.setAttribute("aria-expanded", show ? "true" : "false");
       toggle.textContent = show ? "收起全部分支" : "查看全部分支（不逐步回答）";
     }
@@ -209,7 +193,7 @@
     container.insertBefore(toggle, guide.nextSibling);
     showStatic(false);
 
-    var path = walk(model, savedPath(model.key)).path;
+    let path = walk(model, savedPath(model.key)).path;
 
     function go(newPath) {
       path = walk(model, newPath).path;
@@ -218,19 +202,19 @@
     }
 
     function render(moveFocus) {
-      var state = walk(model, path);
-      var node = model.nodes[state.current];
+      const state = walk(model, path);
+      const node = model.nodes[state.current];
 
       trailList.textContent = "";
-      state.steps.forEach(function (step, index) {
-        var asked = model.nodes[step.id];
-        var item = make("li", "dt-trail-item");
-        var crumb = button("dt-crumb", "");
-        crumb.appendChild(make("span", "dt-crumb-question", asked.question));
-        crumb.appendChild(make("span", "dt-crumb-answer", asked.answers[step.answer].label));
+      state.steps.forEach((step, index) => {
+        const asked = model.nodes[step.id];
+        const item = el("li", { className: "dt-trail-item" });
+        const crumb = plainButton("dt-crumb");
+        crumb.appendChild(el("span", { className: "dt-crumb-question" }, asked.question));
+        crumb.appendChild(el("span", { className: "dt-crumb-answer" }, asked.answers[step.answer].label));
         crumb.setAttribute("aria-label", "回到第 " + (index + 1) + " 步：" + asked.question +
           "（当时选了：" + asked.answers[step.answer].label + "）");
-        crumb.addEventListener("click", function () {
+        crumb.addEventListener("click", () => {
           go(path.slice(0, index));
         });
         item.appendChild(crumb);
@@ -239,27 +223,27 @@
       trailNav.hidden = state.steps.length === 0;
 
       card.textContent = "";
-      var heading = make("h" + level, "dt-heading");
+      const heading = el("h" + level, { className: "dt-heading" });
       heading.id = idBase + "-heading";
       heading.tabIndex = -1;
-      var focusTarget = heading;
-      var announcement;
+      let focusTarget = heading;
+      let announcement;
 
       if (node.type === "question") {
         card.className = "dt-card dt-card--question";
-        var stepNumber = state.steps.length + 1;
-        card.appendChild(make("p", "dt-progress", "第 " + stepNumber + " 步"));
+        const stepNumber = state.steps.length + 1;
+        card.appendChild(el("p", { className: "dt-progress" }, "第 " + stepNumber + " 步"));
         heading.textContent = node.question;
         card.appendChild(heading);
         if (node.help) {
-          card.appendChild(make("p", "dt-step-help", node.help));
+          card.appendChild(el("p", { className: "dt-step-help" }, node.help));
         }
-        var choices = make("div", "dt-choices");
+        const choices = el("div", { className: "dt-choices" });
         choices.setAttribute("role", "group");
         choices.setAttribute("aria-labelledby", heading.id);
-        node.answers.forEach(function (answer, index) {
-          var choice = button("md-button dt-choice", answer.label);
-          choice.addEventListener("click", function () {
+        node.answers.forEach((answer, index) => {
+          const choice = H.button(answer.label, null, "dt-choice");
+          choice.addEventListener("click", () => {
             go(choose(model, path, index));
           });
           choices.appendChild(choice);
@@ -268,15 +252,15 @@
         announcement = "第 " + stepNumber + " 步：" + node.question;
       } else {
         card.className = "dt-card dt-card--result";
-        card.appendChild(make("p", "dt-progress", "结论：转到处置手册"));
+        card.appendChild(el("p", { className: "dt-progress" }, "结论：转到处置手册"));
         heading.textContent = node.title;
         card.appendChild(heading);
         if (node.summary) {
-          card.appendChild(make("p", "dt-result-summary", node.summary));
+          card.appendChild(el("p", { className: "dt-result-summary" }, node.summary));
         }
-        var open = make("a", "md-button md-button--primary dt-result-link", "打开处置手册：" + node.title);
+        const open = el("a", { className: "md-button md-button--primary dt-result-link" }, "打开处置手册：" + node.title);
         open.setAttribute("href", node.href);
-        var holder = make("p", "dt-result-action");
+        const holder = el("p", { className: "dt-result-action" });
         holder.appendChild(open);
         card.appendChild(holder);
         focusTarget = open;
@@ -292,30 +276,29 @@
       }
     }
 
-    backButton.addEventListener("click", function () {
+    backButton.addEventListener("click", () => {
       go(back(path));
     });
-    restartButton.addEventListener("click", function () {
+    restartButton.addEventListener("click", () => {
       go([]);
     });
-    toggle.addEventListener("click", function () {
+    toggle.addEventListener("click", () => {
       showStatic(toggle.getAttribute("aria-expanded") !== "true");
     });
 
     render(false);
+    return true;
   }
 
-  function init() {
-    document.querySelectorAll(".dt[data-dt-start]").forEach(enhance);
-  }
+  H.register({
+    name: NAME,
+    selector: ".dt[data-dt-start]",
+    mount(container) {
+      if (!enhance(container)) {
+        throw new Error("组件“" + NAME + "”在页面 " + H.pageId() + " 上找不到起点问题（data-dt-start）");
+      }
+    },
+  });
 
-  window.handbookDecisionTree = logic;
-
-  if (typeof document$ !== "undefined" && document$ && typeof document$.subscribe === "function") {
-    document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
-})();
+  global.handbookDecisionTree = logic;
+})(typeof globalThis !== "undefined" ? globalThis : this);

@@ -1,23 +1,13 @@
 /* 工作日期限计算器（投诉调查期限等）。
  *
  * 规则：从受理次日起计数；工作日 = 不是放假日的周一至周五，或调休上班的周末。
- * 日历（各年放假日与调休上班日）和期限长度由页面的 data-* 属性提供，来自 data/holidays.yml
- * 与 data/facts.yml。超出已收录年份时不猜测，只给出警告。
+ * 日历（各年放假日与调休上班日）、期限长度和警告文字由宏 workdays_calculator() 写在 data-* 属性里，
+ * 来自 data/holidays.yml、data/facts.yml 与 data/widget_text.yml。超出已收录年份时不猜测，只给出警告。
  *
  * 同一份文件既在浏览器里运行（挂在 window.HandbookWorkdays 上），
  * 也可作为 CommonJS 模块被 node --test 加载（tests/js/workdays.test.js）。
  */
-(function (root, factory) {
-  "use strict";
-  var api = factory();
-  if (typeof module !== "undefined" && module.exports) {
-    module.exports = api;
-  }
-  if (root && root.document) {
-    root.HandbookWorkdays = api;
-    api.hook(root);
-  }
-})(typeof window !== "undefined" ? window : null, function () {
+(function (global) {
   "use strict";
 
   const DAY_MS = 24 * 60 * 60 * 1000;
@@ -59,8 +49,8 @@
    */
   function makeCalendar(spec) {
     const years = spec && spec.years;
-    const keys = years ? Object.keys(years).map(Number).sort(function (a, b) { return a - b; }) : [];
-    if (keys.length === 0 || keys.some(function (y) { return !Number.isInteger(y); })) {
+    const keys = years ? Object.keys(years).map(Number).sort((a, b) => { return a - b; }) : [];
+    if (keys.length === 0 || keys.some((y) => { return !Number.isInteger(y); })) {
       throw new Error("日历没有收录任何年份");
     }
     for (let i = 1; i < keys.length; i += 1) {
@@ -68,10 +58,10 @@
     }
     const off = new Set();
     const workdays = new Set();
-    keys.forEach(function (year) {
+    keys.forEach((year) => {
       const entry = years[String(year)];
-      (entry.off || []).forEach(function (d) { off.add(d); });
-      (entry.workdays || []).forEach(function (d) { workdays.add(d); });
+      (entry.off || []).forEach((d) => { off.add(d); });
+      (entry.workdays || []).forEach((d) => { workdays.add(d); });
     });
     return { firstYear: keys[0], lastYear: keys[keys.length - 1], off: off, workdays: workdays };
   }
@@ -122,75 +112,79 @@
     return calendar.workdays.has(iso) ? text + "（调休上班）" : text;
   }
 
-  function element(doc, tag, className, text) {
-    const node = doc.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
+  /** 把 {名字} 换成 values 里的值。 */
+  function fill(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
   }
 
-  function warning(doc, title, text) {
-    const box = element(doc, "div", "admonition warning hb-workdays__warning");
-    box.appendChild(element(doc, "p", "admonition-title", title));
-    box.appendChild(element(doc, "p", "", text));
+  const api = { parseDate, formatDate, weekdayName, makeCalendar, isWorkingDay, dueDate, fill };
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  if (typeof window === "undefined" || typeof document === "undefined") return;
+  if (global.HandbookWorkdays) return; // 已加载过
+
+  const H = global.HandbookCore;
+  const NAME = "工作日计算器";
+  const TEXT_KEYS = ["invalid", "before_title", "before", "beyond_title", "beyond", "unavailable_title"];
+
+  function warning(title, text) {
+    const box = H.el("div", { className: "admonition warning hb-workdays__warning" });
+    box.appendChild(H.el("p", { className: "admonition-title" }, title));
+    box.appendChild(H.el("p", {}, text));
     return box;
   }
 
-  /** 把计算结果画进结果区（只用 textContent）。 */
-  function render(result, output, calendar, name) {
-    const doc = output.ownerDocument;
+  /** 把计算结果画进结果区（只用 textContent）。text 是 data/widget_text.yml 的 workdays 部分。 */
+  function render(result, output, calendar, name, text) {
     output.replaceChildren();
     if (result.status === "invalid") {
-      if (result.received) output.appendChild(element(doc, "p", "", "请输入有效的日期，格式为 年-月-日。"));
+      if (result.received) output.appendChild(H.el("p", {}, text.invalid));
       return;
     }
     if (result.status === "before") {
-      output.appendChild(warning(doc, "无法计算",
-        "受理日期 " + result.received + " 早于手册收录的放假安排（从 " + result.firstYear +
-        " 年起）。请按当年国务院办公厅的放假通知人工计算，并请服务台主管确认。"));
+      output.appendChild(warning(text.before_title,
+        fill(text.before, { received: result.received, first_year: result.firstYear })));
       return;
     }
     if (result.status === "beyond") {
-      const next = result.lastYear + 1;
-      output.appendChild(warning(doc, "无法计算：超出已收录的年份",
-        "从 " + result.received + " 的次日起数满 " + result.period + " 个工作日，会进入 " + next +
-        " 年，而手册只收录到 " + result.lastYear + " 年的放假安排。" + next +
-        " 年的安排以国务院办公厅的通知为准，通知发布前不要自行推算：请把受理日期报给服务台主管，人工确定期限。"));
+      output.appendChild(warning(text.beyond_title, fill(text.beyond, {
+        received: result.received, period: result.period, next_year: result.lastYear + 1, last_year: result.lastYear,
+      })));
       return;
     }
-    const due = element(doc, "p", "hb-workdays__due");
-    due.appendChild(doc.createTextNode(name + "截止日："));
-    due.appendChild(element(doc, "strong", "hb-workdays__date", result.due + "（" + weekdayName(result.due) + "）"));
+    const due = H.el("p", { className: "hb-workdays__due" });
+    due.appendChild(document.createTextNode(name + "截止日："));
+    due.appendChild(H.el("strong", { className: "hb-workdays__date" }, result.due + "（" + weekdayName(result.due) + "）"));
     output.appendChild(due);
-    output.appendChild(element(doc, "p", "hb-workdays__trace",
+    output.appendChild(H.el("p", { className: "hb-workdays__trace" },
       "受理日 " + result.received + "（" + weekdayName(result.received) + "）不计；依次计入的 " +
-      result.period + " 个工作日：" + result.counted.map(function (d) { return shortDay(d, calendar); }).join("、") + "。"));
+      result.period + " 个工作日：" + result.counted.map((d) => shortDay(d, calendar)).join("、") + "。"));
   }
 
-  function setup(container) {
-    if (container.dataset.hbWorkdaysReady) return;
-    const form = container.querySelector(".hb-workdays__form");
-    const input = container.querySelector(".hb-workdays__input");
-    const output = container.querySelector(".hb-workdays__result");
+  function mount(container) {
+    const form = H.required(container, ".hb-workdays__form", NAME);
+    const input = H.required(container, ".hb-workdays__input", NAME);
+    const output = H.required(container, ".hb-workdays__result", NAME);
+    const text = H.readJSON(container, "data-text", NAME);
+    const missing = TEXT_KEYS.filter((key) => !text || typeof text[key] !== "string");
+    if (missing.length) {
+      throw new Error("组件“" + NAME + "”在页面 " + H.pageId() + " 上的 data-text 缺少 " + missing.join("、"));
+    }
     const period = Number(container.dataset.period);
     const name = container.dataset.periodName || "期限";
-    if (!form || !input || !output) return;
     let calendar;
     try {
       calendar = makeCalendar(JSON.parse(container.dataset.calendar || "{}"));
     } catch (error) {
-      output.replaceChildren(warning(container.ownerDocument, "计算器不可用", String(error.message || error)));
+      output.replaceChildren(warning(text.unavailable_title, String(error.message || error)));
       form.hidden = false;
       input.disabled = true;
       return;
     }
     container.dataset.hbWorkdaysReady = "1";
-    const update = function () {
-      render(dueDate(input.value, period, calendar), output, calendar, name);
-    };
+    const update = () => render(dueDate(input.value, period, calendar), output, calendar, name, text);
     input.addEventListener("input", update);
     input.addEventListener("change", update);
-    form.addEventListener("submit", function (event) {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
       update();
     });
@@ -200,29 +194,6 @@
     if (input.value) update();
   }
 
-  function scan(doc) {
-    doc.querySelectorAll(".hb-workdays").forEach(setup);
-  }
-
-  /** 接入 Material 的 document$；没有它时在 DOMContentLoaded 后运行。 */
-  function hook(win) {
-    const doc = win.document;
-    if (win.document$ && typeof win.document$.subscribe === "function") {
-      win.document$.subscribe(function () { scan(doc); });
-    } else if (doc.readyState === "loading") {
-      doc.addEventListener("DOMContentLoaded", function () { scan(doc); });
-    } else {
-      scan(doc);
-    }
-  }
-
-  return {
-    parseDate: parseDate,
-    formatDate: formatDate,
-    weekdayName: weekdayName,
-    makeCalendar: makeCalendar,
-    isWorkingDay: isWorkingDay,
-    dueDate: dueDate,
-    hook: hook,
-  };
-});
+  H.register({ name: NAME, selector: ".hb-workdays", mount: mount });
+  global.HandbookWorkdays = api;
+})(typeof globalThis !== "undefined" ? globalThis : this);
