@@ -144,7 +144,7 @@ def _body(rng: random.Random, page: Page, everything: list[Page]) -> str:
                 out.append("")
             if rng.random() < 0.4:
                 out += ['!!! warning "先留现场"', "", f"    {_paragraph(rng, (1, 2))}", ""]
-            out += [f"仍未恢复：联系{{{{ contact_role(\"ops_oncall\") }}}}（{{{{ contact(\"ops_oncall\") }}}}）。", ""]
+            out += ["仍未恢复：联系{{ contact_role(\"ops_oncall\") }}（{{ contact(\"ops_oncall\") }}）。", ""]
         elif h2 == "记录":
             out += [_paragraph(rng), "", f"按{_link(page, other.path, other.title, '记录')}的格式填写。", ""]
         else:
