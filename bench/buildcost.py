@@ -380,6 +380,11 @@ def markdown(report: dict) -> str:
             lines.append("")
     if any("variants" in e for e in sizes.values()):
         lines += vmod.markdown_section({k: e["variants"] for k, e in sizes.items() if "variants" in e})
+    checked: dict = {}
+    for extra in sorted(RESULTS.glob("build-cost-variants*.json")):
+        checked |= json.loads(extra.read_text(encoding="utf-8"))
+    if checked:
+        lines += vmod.profile_section(checked)
     first = next(iter(sizes.values()))
     lines += ["## 裸 Material 的 mkdocs.yml", "",
               "由 bench/buildcost.py 的 bare_project() 生成（下面是 " + str(first["pages"]) + " 页的；nav 从手册的 mkdocs.yml 原样搬来）：", "",

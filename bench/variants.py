@@ -236,7 +236,10 @@ def markdown_section(by_size: dict[str, dict]) -> list[str]:
     lines = ["## 对照实验：每项改动省下多少", "",
              "在手册项目的副本里只做这一项改动（bench/variants.py，不改仓库里的文件），与原样的手册、裸 Material 交替构建，"
              "CPU 时间取中位数。“省下”= 原样手册 − 改动后；括号里是逐轮配对差值的范围。“输出相同”：构建出的站点与原样手册"
-             "逐字节相同（.gz 除外）。", ""]
+             "逐字节相同（.gz 除外）。",
+             "",
+             "注意：同机负载重时（平均负载远高于核心数），整次构建的 CPU 时间逐轮可差 ±1.5 s，比这些改动本身还大；"
+             "逐轮范围跨过 0 的行说明不了省多少，只说明输出相同。省下多少以下面“按剖析核对”的表为准。", ""]
     sizes = list(by_size)
     head = "| 改动 | " + " | ".join(f"{s} 页：省下（逐轮范围） | {s} 页：对裸比值" for s in sizes) + " | 输出相同 |"
     lines += [head, "|---|" + "---|---|" * len(sizes) + "---|"]
@@ -262,3 +265,82 @@ def markdown_section(by_size: dict[str, dict]) -> list[str]:
         lines.append(f"- `{name}`：{doc}")
     lines.append("")
     return lines
+
+
+def profile_section(by_size: dict[str, dict]) -> list[str]:
+    """python -m bench.variants 的结果（build-cost-variants*.json）。"""
+    lines = ["## 按剖析核对：每项改动省下多少", "",
+             "每个副本在进程内采样剖析（同上），比较手册自己的代码在插件事件里花的 CPU（mkdocs-macros 的 on_config、"
+             "on_page_markdown，钩子的 on_config、on_page_markdown，以及对照实验加的钩子）。这些事件在裸 Material 里不存在，"
+             "同一进程里按比例采样，不受同机负载的整体涨落影响。由 `python -m bench.variants` 生成。", ""]
+    for pages in sorted(by_size, key=int):
+        rows = by_size[pages]
+        ref = rows["handbook"]
+        lines += [f"### {pages} 页", "", "| 副本 | 手册自己的事件 | 省下 | 省下 ms/页 | 进程 CPU（参考） |", "|---|---|---|---|---|"]
+        for name, row in rows.items():
+            if name == "bare":
+                continue
+            lines.append(f"| `{name}` | {row['own_events_ms']:.0f} ms | {row['saving_ms']:.0f} ms | "
+                         f"{row['saving_ms'] / int(pages):.2f} | {row['process_cpu_ms']:.0f} ms |")
+        lines += ["", "原样手册各事件：" + "，".join(f"{k} {v:.0f} ms" for k, v in ref["phases"].items()), ""]
+    return lines
+
+
+# ---------------------------------------------------------------- 按剖析核对
+def own_events(phases: dict[str, float]) -> float:
+    """手册自己的代码在插件事件里花的 CPU 毫秒：mkdocs-macros、钩子（含对照实验加的钩子）。"""
+    return sum(v for k, v in phases.items() if k.startswith(("macros/", "mkdocs_macros/", "bench_fast_macros")))
+
+
+def profile_variants(sizes: list[int], runs: int, work: Path, names: list[str]) -> dict:
+    """整次构建的 CPU 时间在同机负载下波动太大，几百毫秒的差别要靠剖析看：每个副本在进程内采样，
+    比较“手册自己的事件”（mkdocs-macros 与钩子）的 CPU 毫秒，以及进程 CPU 总数。"""
+    out: dict = {}
+    for pages in sizes:
+        base = work / f"v{pages}"
+        handbook = buildcost.handbook_project(base / "handbook", pages)
+        projects = {"handbook": handbook, "bare": buildcost.bare_project(handbook, base / "bare")}
+        for name in names:
+            dest = base / f"variant-{name}"
+            shutil.copytree(handbook, dest, ignore=shutil.ignore_patterns("__pycache__"))
+            VARIANTS[name](dest)
+            projects[name] = dest
+        prof = buildcost.profile(projects, base, runs, f"{pages} 页对照剖析")
+        ref = own_events(prof["handbook"]["phases"])
+        out[str(pages)] = {
+            name: {"own_events_ms": round(own_events(p["phases"]), 1),
+                   "saving_ms": round(ref - own_events(p["phases"]), 1),
+                   "process_cpu_ms": p["cpu_ms"],
+                   "phases": {k: v for k, v in p["phases"].items()
+                              if k.startswith(("macros/", "mkdocs_macros/", "bench_fast_macros"))}}
+            for name, p in prof.items()}
+        shutil.rmtree(base, ignore_errors=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import json
+    parser = argparse.ArgumentParser(description="按剖析核对各项改动省下的 CPU")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[39, 400])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--names", nargs="+", default=["yaml-c", "yaml-once", "yaml-both", "hook-lazy",
+                                                       "macro-expressions", "all"])
+    parser.add_argument("--out", type=Path, default=buildcost.RESULTS / "build-cost-variants.json")
+    parser.add_argument("--work", type=Path, default=buildcost.BENCH / "work" / "variants")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    try:
+        result = profile_variants(args.sizes, args.runs, args.work, args.names)
+    finally:
+        shutil.rmtree(args.work, ignore_errors=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for pages, rows in result.items():
+        for name, row in rows.items():
+            buildcost.say(f"{pages} 页 {name}：自己的事件 {row['own_events_ms']} ms，省下 {row['saving_ms']} ms，"
+                          f"进程 CPU {row['process_cpu_ms']} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
