@@ -321,7 +321,11 @@ def profile_variants(sizes: list[int], runs: int, work: Path, names: list[str]) 
         for name in names:
             dest = base / f"variant-{name}"
             shutil.copytree(handbook, dest, ignore=shutil.ignore_patterns("__pycache__"))
-            VARIANTS[name](dest)
+            try:
+                VARIANTS[name](dest)
+            except NotApplicable as exc:
+                buildcost.say(f"  {name} 不适用：{exc}")
+                continue
             projects[name] = dest
         prof = buildcost.profile(projects, base, runs, f"{pages} 页对照剖析")
         ref = own_events(prof["handbook"]["phases"])
