@@ -4,7 +4,7 @@
 
 结果写到 bench/results/report.json 和 report.md（含本机的描述）。各部分：
 
-1. build     手册完整构建 对 同一份 Markdown 的“裸”Material 构建，交替各跑 N 次取中位数
+1. build-cost 手册对同一份 Markdown 的裸 Material（jieba 搜索），39 与 400 页的 CPU 时间比值和剖析（bench/buildcost.py）
 2. scaling   手册扩到 100、400、1,600 页（bench/synthetic.py），有无 navigation.prune、两种导航结构
 3. browser   Chromium 里每类页面的传输字节数和加载时间；中文查询的搜索延迟
 4. linkcheck python -m tools.linkcheck 对 linkchecker（PyPI 包）检查同一个构建好的站点
@@ -221,91 +221,27 @@ def summarise(builds: list[Build]) -> dict:
 
 
 # ============================================================== 1. 构建成本
-def top_level_block(text: str, key: str) -> str:
-    """mkdocs.yml 中某个顶层键的整段文字（含键本身），到下一个顶层键为止。"""
-    match = re.search(rf"^{re.escape(key)}:.*\n", text, flags=re.M)
-    if not match:
-        raise RuntimeError(f"mkdocs.yml 里找不到 {key}:")
-    rest = text[match.end():]
-    following = re.search(r"^[^\s#]", rest, flags=re.M)
-    return text[match.start():match.end() + (following.start() if following else len(rest))].rstrip() + "\n"
+def part_build_cost(quick: bool, out: Path) -> dict:
+    """手册对裸 Material（同一份 Markdown，jieba 搜索），39 页和 400 页；详见 bench/buildcost.py。
+    完整结果另写到 build-cost.md 与 build-cost.json。"""
+    from bench import buildcost
+    sizes = [synthetic.real_pages(), 400]
+    say(f"1/5 构建成本：手册与裸 Material，{'、'.join(map(str, sizes))} 页")
+    result = buildcost.run(sizes, runs=3 if quick else 5, profile_runs=1 if quick else 2, work=WORK / "build-cost")
+    result |= {"args": " --quick" if quick else "", "commit": buildcost.commit(),
+               "date": time.strftime("%Y-%m-%d %H:%M %Z"), "total_s": round(time.perf_counter() - T0, 1)}
+    buildcost.write(result, out)
+    return result
 
 
-def theme_features(text: str) -> list[str]:
-    block = top_level_block(text, "theme")
-    match = re.search(r"^(\s+)features:\s*\n((?:\1\s*-.*\n|\s*#.*\n)+)", block, flags=re.M)
-    return [re.sub(r"\s+#.*", "", line.strip()[1:].strip()) for line in match.group(2).splitlines()
-            if line.strip().startswith("-")] if match else []
-
-
-def neutralise_macros(markdown: str) -> str:
-    """把页面里的宏调用换成占位文字：用 Jinja2 按 mkdocs-macros 的同样设置渲染，未定义的名字
-    （全部宏和变量）一律输出“〔宏名〕”。控制语句照常执行，{## ##} 注释照常去掉，{{ "{{" }} 之类的转义照常还原。"""
-    import jinja2
-
-    class Stub(jinja2.ChainableUndefined):
-        def __call__(self, *args, **kwargs):
-            return f"〔{self._undefined_name}〕"
-
-        def __str__(self):
-            return f"〔{self._undefined_name}〕"
-
-        def __iter__(self):
-            return iter(())
-
-    env = jinja2.Environment(undefined=Stub, comment_start_string="{##", comment_end_string="##}",
-                             keep_trailing_newline=True)
-    front = ""
-    body = markdown
-    if markdown.startswith("---\n"):
-        end = markdown.find("\n---\n", 4)
-        if end != -1:
-            front, body = markdown[:end + 5], markdown[end + 5:]
-    return front + env.from_string(body).render()
-
-
-def bare_project(dest: Path) -> Path:
-    """同一份 Markdown 和导航的“裸”Material 项目：无宏、无钩子、无主题覆盖、无自定义 CSS/JS，
-    插件只有 search（默认设置）；markdown_extensions 和 theme.features 与手册相同，页面才渲染得一样。"""
-    synthetic.copy_project(dest)
-    for name in ("macros", "overrides"):
-        shutil.rmtree(dest / name, ignore_errors=True)
-    for page in (dest / "docs").rglob("*.md"):
-        page.write_text(neutralise_macros(page.read_text(encoding="utf-8")), encoding="utf-8")
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    features = "\n".join(f"    - {f}" for f in theme_features(text))
-    name = re.search(r"^site_name:.*$", text, flags=re.M).group(0)
-    config = (f"{name}\nsite_url: {SITE_URL}\ndocs_dir: docs\n"
-              f"theme:\n  name: material\n  language: zh\n  font: false\n  features:\n{features}\n"
-              f"plugins:\n  - search\n"
-              + top_level_block(text, "markdown_extensions") + top_level_block(text, "nav"))
-    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
-    return dest
-
-
-def part_build(runs: int) -> tuple[dict, Path]:
-    say(f"1/5 构建成本：手册与裸 Material 交替各 {runs} 次（先各预热一次）")
-    bare = bare_project(WORK / "bare")
-    site_h, site_b = WORK / "site-handbook", WORK / "site-bare"
-    mkdocs_build(ROOT, site_h)
-    mkdocs_build(bare, site_b)
-    handbook, plain = [], []
-    for i in range(runs):
-        handbook.append(mkdocs_build(ROOT, site_h))
-        plain.append(mkdocs_build(bare, site_b))
-        say(f"    第 {i + 1} 轮：手册 {handbook[-1].wall_s:.2f} s / {handbook[-1].peak_rss_mb:.0f} MB，"
-            f"裸 Material {plain[-1].wall_s:.2f} s / {plain[-1].peak_rss_mb:.0f} MB")
-    h, b = summarise(handbook), summarise(plain)
-    result = {
-        "handbook": h | site_stats(site_h),
-        "bare_material": b | site_stats(site_b),
-        "ratio_wall": rnd(h["wall_s_median"] / b["wall_s_median"], 2),
-        "ratio_cpu": rnd(h["cpu_s_median"] / b["cpu_s_median"], 2),
-        "ratio_peak_rss": rnd(h["peak_rss_mb_median"] / b["peak_rss_mb_median"], 2),
-        "pages": len(list((ROOT / "docs").rglob("*.md"))),
-        "bare_config": (bare / "mkdocs.yml").read_text(encoding="utf-8"),
-    }
-    return result, site_h
+def bare_material_site() -> Path:
+    """Lighthouse 对照用的裸 Material 站点（手册 39 页）。"""
+    from bench import buildcost
+    site = WORK / "site-bare"
+    if not site.is_dir():
+        handbook = buildcost.handbook_project(WORK / "bare-source", synthetic.real_pages())
+        mkdocs_build(buildcost.bare_project(handbook, WORK / "bare"), site)
+    return site
 
 
 # ============================================================== 2. 规模
@@ -704,28 +640,20 @@ def markdown_report(report: dict) -> str:
     ]
     b = report.get("build")
     if b:
-        h, bare = b["handbook"], b["bare_material"]
         lines += [
             "## 1. 构建成本：手册对裸 Material",
             "",
-            f"同一份 Markdown（{b['pages']} 页）、同一个导航，同一次运行中交替构建，各 {h['runs']} 次（另各预热 1 次），取中位数。",
+            "同一份 Markdown（宏已展开）、同样的 markdown_extensions 和 jieba 搜索，交替构建取中位数；"
+            f"目标不超过 {b['target']:.2f}×。方法、剖析和对照实验见 [build-cost.md](build-cost.md)。",
             "",
-            "| | 墙钟时间 | CPU 时间 | 峰值内存 | 站点大小 | 搜索索引 |",
+            "| 页数 | 手册 CPU | 裸 Material CPU | CPU 比值 | 逐轮比值 | 墙钟比值 |",
             "|---|---|---|---|---|---|",
-            f"| 手册（完整配置） | {h['wall_s_median']} s（{h['wall_s_min']}–{h['wall_s_max']}） | {h['cpu_s_median']} s | "
-            f"{h['peak_rss_mb_median']} MB | {h['site_mb']} MB | {h['search_index_mb']} MB |",
-            f"| 裸 Material | {bare['wall_s_median']} s（{bare['wall_s_min']}–{bare['wall_s_max']}） | {bare['cpu_s_median']} s | "
-            f"{bare['peak_rss_mb_median']} MB | {bare['site_mb']} MB | {bare['search_index_mb']} MB |",
-            f"| **比值** | **{b['ratio_wall']}×** | {b['ratio_cpu']}× | {b['ratio_peak_rss']}× | | |",
-            "",
-            "裸 Material 的做法：复制项目，删去 macros/ 与 overrides/；生成新的 mkdocs.yml，只保留 site_name、"
-            "`theme: material`（language zh、font false、与手册相同的 features）、`plugins: [search]`（默认设置）、"
-            "与手册相同的 markdown_extensions 和 nav——没有宏、钩子、主题覆盖、extra_css/extra_javascript、"
-            "offline 插件、严格模式和链接校验。页面里的宏调用用 Jinja2 按 mkdocs-macros 的同样分隔符渲染掉："
-            "未定义的名字（全部宏和变量）输出“〔宏名〕”占位，`{## ##}` 注释去掉、`{{ \"{{\" }}` 转义还原，"
-            "所以两边的 Markdown 除宏生成的内容外完全相同。",
-            "",
         ]
+        for pages, e in b["sizes"].items():
+            lines.append(f"| {pages} | {e['handbook_cpu']['median']:.2f} s | {e['bare_cpu']['median']:.2f} s | "
+                         f"**{e['cpu']['ratio']:.2f}×** | {e['cpu']['paired_min']:.2f}–{e['cpu']['paired_max']:.2f}× | "
+                         f"{e['wall']['ratio']:.2f}× |")
+        lines.append("")
     s = report.get("scaling")
     if s:
         rows = s["rows"]
@@ -900,14 +828,17 @@ A11Y_NOTES = [
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="少跑几次、规模只到 400 页（试运行用，数字不作准）")
-    parser.add_argument("--only", nargs="+", choices=("build", "scaling", "browser", "linkcheck", "lighthouse"))
+    parser.add_argument("--only", nargs="+", choices=("build-cost", "build", "scaling", "browser", "linkcheck", "lighthouse"),
+                        help="只跑其中几项（build 是 build-cost 的旧名）")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--full", action="store_true",
                         help="规模部分另测 1,600 页不开 prune 和 1,600 页 grouped 导航（多约 5 分钟）")
     parser.add_argument("--keep", action="store_true", help="保留 bench/work/ 中的临时项目和站点")
     parser.add_argument("--note", default="", help="写在报告开头的一句说明（例如测的是哪份工作区）")
     args = parser.parse_args(argv)
-    parts = set(args.only or ("build", "scaling", "browser", "linkcheck", "lighthouse"))
+    parts = set(args.only or ("build-cost", "scaling", "browser", "linkcheck", "lighthouse"))
+    if "build" in parts:
+        parts = (parts - {"build"}) | {"build-cost"}
     quick = args.quick
 
     if WORK.exists():
@@ -923,8 +854,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{report['machine']['memory_gib']} GiB；平均负载 {report['machine']['load_average_start']}")
     site = None
     try:
-        if "build" in parts:
-            report["build"], site = part_build(runs=2 if quick else 5)
+        if "build-cost" in parts:
+            report["build"] = part_build_cost(quick, args.out)
         if site is None and parts & {"browser", "linkcheck", "lighthouse"}:
             say("构建手册（供浏览器、链接检查和 Lighthouse 使用）")
             site = WORK / "site-handbook"
@@ -941,7 +872,7 @@ def main(argv: list[str] | None = None) -> int:
         if "linkcheck" in parts:
             report["linkcheck"] = part_linkcheck(site, runs=1 if quick else 3, anchor_runs=1)
         if "lighthouse" in parts:
-            report["lighthouse"] = part_lighthouse(site, WORK / "site-bare")
+            report["lighthouse"] = part_lighthouse(site, bare_material_site())
     finally:
         report["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         report["total_s"] = round(time.perf_counter() - T0, 1)
