@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SITE_URL
+from conftest import ROOT
 from macros.datafiles import load_external_domains
 from tools.linkcheck import check_site, css_urls
 
 
 @pytest.fixture(scope="module")
-def report(built_site):
-    return check_site(built_site, allowed_domains=load_external_domains(), site_url=SITE_URL,
+def report(built_site, site_url):
+    return check_site(built_site, allowed_domains=load_external_domains(), site_url=site_url,
                       docs_dir=ROOT / "docs")
 
 
