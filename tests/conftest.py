@@ -127,10 +127,6 @@ def _is_worker(config) -> bool:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: 需要 Chromium（自动按夹具标记）")
-    config.addinivalue_line("markers", "build: 需要完整构建手册（自动按夹具或 run_build 调用标记）")
-    config.addinivalue_line("markers", "allow_console_errors(reason): 本测试故意触发脚本错误或 CSP 违规")
-    config.addinivalue_line("markers", "allow_offsite_requests(reason): 本测试故意向外部主机发请求")
     if _is_worker(config):
         config.handbook_shared = json.loads(config.workerinput["handbook_shared"])
         return
@@ -156,9 +152,18 @@ def pytest_configure_node(node):
     node.workerinput["handbook_shared"] = json.dumps(node.config.handbook_shared)
 
 
-def _calls_run_build(function) -> bool:
+def _calls_run_build(function, depth: int = 3) -> bool:
+    """测试函数（或它调用的本模块函数，最多隔 depth 层）是否调用了 run_build。"""
     code = getattr(function, "__code__", None)
-    return code is not None and "run_build" in code.co_names
+    if code is None:
+        return False
+    if "run_build" in code.co_names or "run_build" in code.co_freevars:
+        return True
+    names = getattr(function, "__globals__", {})
+    return depth > 0 and any(
+        callable(names.get(name)) and getattr(names[name], "__module__", None) == function.__module__
+        and _calls_run_build(names[name], depth - 1)
+        for name in code.co_names)
 
 
 def pytest_collection_modifyitems(config, items):
