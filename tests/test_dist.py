@@ -14,6 +14,9 @@ import yaml
 from conftest import ROOT, material_search
 from macros import release
 
+#: 并行运行时本文件的测试都在同一个进程里：发布包（含打印版）只生成一次
+pytestmark = pytest.mark.xdist_group("dist")
+
 
 #: 在子进程里运行 tools.dist.make_dist（打印版用同步的 Playwright，不能和测试的浏览器在同一线程），
 #: 构建这一步换成复制会话共用的构建，并记下 make dist 要求的两次构建。
