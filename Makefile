@@ -36,7 +36,7 @@ $(VENV)/.test-deps: requirements-test.txt | $(BIN)/python
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
-	touch $@
+	mkdir -p node_modules && touch $@
 
 serve: $(VENV)/.site-deps
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
