@@ -70,22 +70,31 @@ def run_build(project: Path, site_dir: Path, **env: str) -> subprocess.Completed
     )
 
 
-def _shared_build(base: Path, name: str, **env: str) -> Path:
-    """在 base/name/site 构建一次手册；几个进程同时要时只有一个构建，其他的等它完成后直接用。"""
+def shared_once(base: Path, name: str, make) -> Path:
+    """在 base/name 下只做一次 make(folder)；几个进程同时要时只有一个在做，其他的等它完成后直接用结果。
+
+    make 返回 None 表示成功，返回文字表示失败的原因（所有进程都报告同一个失败）。"""
     folder = base / name
     folder.mkdir(parents=True, exist_ok=True)
-    site, done, failed = folder / "site", folder / "built", folder / "failed"
+    done, failed = folder / "done", folder / "failed"
     with open(folder / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists() and not failed.exists():
-            result = run_build(ROOT, site, **env)
-            if result.returncode == 0:
-                done.write_text("ok", encoding="utf-8")
-            else:
-                failed.write_text(f"退出码 {result.returncode}\n{result.stdout}\n{result.stderr}", encoding="utf-8")
+            problem = make(folder)
+            (failed if problem else done).write_text(problem or "ok", encoding="utf-8")
     if failed.exists():
-        pytest.fail(f"站点构建失败（{name}）：{failed.read_text(encoding='utf-8')}")
-    return site
+        pytest.fail(f"{name} 失败：{failed.read_text(encoding='utf-8')}")
+    return folder
+
+
+def _shared_build(base: Path, name: str, **env: str) -> Path:
+    """在 base/name/site 构建一次手册（几个进程共用）。"""
+    def build(folder: Path):
+        result = run_build(ROOT, folder / "site", **env)
+        if result.returncode != 0:
+            return f"站点构建失败（退出码 {result.returncode}）：\n{result.stdout}\n{result.stderr}"
+        return None
+    return shared_once(base, name, build) / "site"
 
 
 # ---------------------------------------------------------------- 服务器

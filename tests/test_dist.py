@@ -7,15 +7,13 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT, material_search
+from conftest import ROOT, material_search, shared_once
 from macros import release
-
-#: 并行运行时本文件的测试都在同一个进程里：发布包（含打印版）只生成一次
-pytestmark = pytest.mark.xdist_group("dist")
 
 
 #: 在子进程里运行 tools.dist.make_dist（打印版用同步的 Playwright，不能和测试的浏览器在同一线程），
@@ -36,14 +34,19 @@ print(json.dumps(calls))
 
 
 @pytest.fixture(scope="session")
-def dist(tmp_path_factory, built_site, offline_site):
-    out = tmp_path_factory.mktemp("dist")
-    result = subprocess.run([sys.executable, "-c", DIST_FROM_SHARED_BUILDS, str(out), str(built_site), str(offline_site)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
-    # 内网站点按默认设置构建，离线包打开离线开关
-    assert json.loads(result.stdout.splitlines()[-1]) == [{}, {"HANDBOOK_OFFLINE": "true"}]
-    return out
+def dist(shared, built_site, offline_site):
+    """发布包只生成一次（并行运行时几个进程共用）。"""
+    def make(folder: Path):
+        out = folder / "dist"
+        result = subprocess.run(
+            [sys.executable, "-c", DIST_FROM_SHARED_BUILDS, str(out), str(built_site), str(offline_site)],
+            cwd=ROOT, capture_output=True, text=True, timeout=900)
+        if result.returncode != 0:
+            return result.stdout + result.stderr
+        # 内网站点按默认设置构建，离线包打开离线开关
+        calls = json.loads(result.stdout.splitlines()[-1])
+        return None if calls == [{}, {"HANDBOOK_OFFLINE": "true"}] else f"make dist 的两次构建不对：{calls}"
+    return shared_once(Path(shared["base"]), "dist", make) / "dist"
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ROOT
 from macros import tree
@@ -158,7 +159,8 @@ def test_keyboard_only_from_first_question_to_runbook_and_back(page_factory, tre
     stem = leaf["page"].removesuffix(".md")
     assert urlsplit(page.url).path.rstrip("/").endswith(stem), page.url
     assert unquote(urlsplit(page.url).fragment) == leaf.get("anchor", ""), page.url
-    assert leaf["title"] in page.locator("h1").first.inner_text()
+    # 即时导航：地址先变，内容随后换上
+    expect(page.locator("h1").first).to_contain_text(leaf["title"])
 
     # 浏览器后退：回到原来那一步，向导照常可用
     page.go_back()
