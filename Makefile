@@ -1,14 +1,22 @@
 # 发票系统运维与应急手册：常用命令
-# make serve  安装依赖并在 http://127.0.0.1:8000 预览
-# make build  构建站点到 site/
-# make test   安装测试依赖并运行全部测试
+# make serve      安装依赖并在 http://127.0.0.1:8000 预览
+# make build      构建站点到 site/
+# make test       安装系统软件包（缺少时）和测试依赖，运行全部测试
+# make test-fast  不用浏览器、不完整构建手册的测试（约 20 秒，改代码时常用）
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test check-links check-external review-report dist bench clean
+# 仓库根目录有 package.json 时（eslint 等），测试前按 package-lock.json 安装
+NODE_DEPS := $(if $(wildcard package.json),node_modules/.installed)
+
+.PHONY: serve build test test-fast system-deps check-links check-external review-report dist bench clean
+
+# 系统软件包（chromium、fonts-noto-cjk、poppler-utils、nodejs、npm、nginx）：缺少时 root 自动安装，否则一行说明命令
+system-deps:
+	@PYTHON=$(PYTHON) sh tools/system-deps.sh
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,16 +34,23 @@ $(VENV)/.test-deps: requirements-test.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	mkdir -p node_modules && touch $@
+
 serve: $(VENV)/.site-deps
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(VENV)/.site-deps
 	$(BIN)/mkdocs build --clean --site-dir site
 
-test: $(VENV)/.test-deps
+test: system-deps $(VENV)/.test-deps $(NODE_DEPS)
 	$(BIN)/python -m pytest
 
-check-links: build
+test-fast: system-deps $(VENV)/.test-deps $(NODE_DEPS)
+	$(BIN)/python -m pytest -n 0 -m "not browser and not build"
+
+check-links: build $(VENV)/.test-deps
 	$(BIN)/python -m tools.linkcheck site --inventory
 
 # 联网时逐个访问外部链接，按页面报告失效的链接（不属于 make test，测试保持离线）
@@ -48,12 +63,12 @@ review-report: $(VENV)/.site-deps
 	$(BIN)/python -m tools.review_report --days $(DAYS) $(if $(FAIL),--fail)
 
 # 性能基准（约 15 分钟）：报告写到 bench/results/report.md 与 report.json
-bench: $(VENV)/.bench-deps
+bench: system-deps $(VENV)/.test-deps $(VENV)/.bench-deps
 	cd bench && npm ci --silent --no-audit --no-fund
 	$(BIN)/python -m bench.run
 
 # 内网站点、离线包（zip）和打印版 PDF，写到 dist/
-dist: $(VENV)/.test-deps
+dist: system-deps $(VENV)/.test-deps
 	$(BIN)/python -m tools.dist --out dist
 
 clean:

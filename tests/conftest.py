@@ -1,11 +1,26 @@
-"""测试共用的夹具：构建一次站点、在 127.0.0.1 上提供它、启动 Debian 的 Chromium。"""
+"""测试共用的夹具。
+
+整个测试会话只构建两次手册，所有用到构建结果的测试共用：
+- 内网版（built_site / site_url）：按它实际提供的地址构建，所以 Material 的即时导航在每个浏览器测试中都生效；
+  由本机 HTTP 服务器带上 deploy/security-headers.conf 中的生产安全响应头提供。
+- 离线版（offline_site）：HANDBOOK_OFFLINE=true，从 file:// 直接打开。
+
+并行运行（pytest-xdist）时，服务器在主进程里启动一次，构建由第一个需要它的进程在文件锁下完成，
+其他进程直接使用。每个浏览器测试结束时检查：没有 CSP 违规、没有向本站以外发请求、没有脚本错误；
+故意触发这些情况的测试用 allow_console_errors / allow_offsite_requests 标记写明。
+"""
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,14 +31,31 @@ from tools.browser import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: 测试构建使用的站点地址（mkdocs.yml 的 site_url 取自 HANDBOOK_SITE_URL）。
+#: 单独构建的小项目默认使用的站点地址（共用的内网版按实际提供的地址构建，见 site_url）
 SITE_URL = "http://127.0.0.1:8000/"
+
+#: 用到这些夹具的测试需要浏览器（make test-fast 不运行它们）
+BROWSER_FIXTURES = {"browser", "page_factory"}
+#: 用到这些夹具的测试需要完整构建手册
+BUILD_FIXTURES = {"built_site", "offline_site", "site_url", "offline_url"}
+
+HEADER_LINE = re.compile(r'^\s*add_header\s+([\w-]+)\s+"([^"]*)"\s*(always)?\s*;', re.M)
+
+
+def security_headers() -> dict[str, str]:
+    """deploy/security-headers.conf 中的响应头（与 nginx 示例配置相同）。"""
+    text = (ROOT / "deploy" / "security-headers.conf").read_text(encoding="utf-8")
+    return {name: value for name, value, _ in HEADER_LINE.findall(text)}
+
+
+# ---------------------------------------------------------------- 构建
 
 
 def build_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"
     env.pop("HANDBOOK_ENV", None)
+    env.pop("HANDBOOK_OFFLINE", None)
     env["HANDBOOK_SITE_URL"] = SITE_URL
     env.update(extra)
     return env
@@ -37,34 +69,152 @@ def run_build(project: Path, site_dir: Path, **env: str) -> subprocess.Completed
     )
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("built") / "site"
-    result = run_build(ROOT, site)
-    if result.returncode != 0:
-        pytest.fail(f"站点构建失败（退出码 {result.returncode}）：\n{result.stdout}\n{result.stderr}")
-    return site
+def shared_once(base: Path, name: str, make) -> Path:
+    """在 base/name 下只做一次 make(folder)；几个进程同时要时只有一个在做，其他的等它完成后直接用结果。
+
+    make 返回 None 表示成功，返回文字表示失败的原因（所有进程都报告同一个失败）。"""
+    folder = base / name
+    folder.mkdir(parents=True, exist_ok=True)
+    done, failed = folder / "done", folder / "failed"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists() and not failed.exists():
+            problem = make(folder)
+            (failed if problem else done).write_text(problem or "ok", encoding="utf-8")
+    if failed.exists():
+        pytest.fail(f"{name} 失败：{failed.read_text(encoding='utf-8')}")
+    return folder
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+def _shared_build(base: Path, name: str, **env: str) -> Path:
+    """在 base/name/site 构建一次手册（几个进程共用）。"""
+    def build(folder: Path):
+        result = run_build(ROOT, folder / "site", **env)
+        if result.returncode != 0:
+            return f"站点构建失败（退出码 {result.returncode}）：\n{result.stdout}\n{result.stderr}"
+        return None
+    return shared_once(base, name, build) / "site"
+
+
+# ---------------------------------------------------------------- 服务器
+
+
+class HeaderHandler(http.server.SimpleHTTPRequestHandler):
+    """带生产安全响应头的静态文件服务，不写访问日志。"""
+
+    headers_to_add: dict[str, str] = {}
+
+    def end_headers(self):
+        for name, value in self.headers_to_add.items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format, *args):  # noqa: A002
         pass
 
 
-def serve_directory(directory: Path, handler_class=_QuietHandler):
-    """在 127.0.0.1 的空闲端口上提供目录；返回 (server, base_url)。"""
-    handler = functools.partial(handler_class, directory=str(directory))
+def header_handler(headers: dict[str, str] | None = None):
+    return type("Handler", (HeaderHandler,), {"headers_to_add": security_headers() if headers is None else headers})
+
+
+def serve_directory(directory: Path, handler_class=None):
+    """在 127.0.0.1 的空闲端口上提供目录（默认带生产安全响应头）；返回 (server, base_url)。"""
+    handler = functools.partial(handler_class or header_handler(), directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
+# ---------------------------------------------------------------- 会话：共用的目录和服务器
+
+
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_configure(config):
+    if _is_worker(config):
+        config.handbook_shared = json.loads(config.workerinput["handbook_shared"])
+        return
+    base = Path(tempfile.mkdtemp(prefix="handbook-tests-"))
+    served = base / "served" / "site"
+    served.mkdir(parents=True)
+    server, url = serve_directory(served)
+    config.handbook_server = server
+    config.handbook_shared = {"base": str(base), "url": url}
+
+
+def pytest_unconfigure(config):
+    server = getattr(config, "handbook_server", None)
+    if server is not None:
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(config.handbook_shared["base"], ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist：把共用目录和服务器地址交给每个工作进程。"""
+    node.workerinput["handbook_shared"] = json.dumps(node.config.handbook_shared)
+
+
+def _calls_run_build(function, depth: int = 3) -> bool:
+    """测试函数（或它调用的本模块函数，最多隔 depth 层）是否调用了 run_build。"""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return False
+    if "run_build" in code.co_names or "run_build" in code.co_freevars:
+        return True
+    names = getattr(function, "__globals__", {})
+    return depth > 0 and any(
+        callable(names.get(name)) and getattr(names[name], "__module__", None) == function.__module__
+        and _calls_run_build(names[name], depth - 1)
+        for name in code.co_names)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if names & BUILD_FIXTURES or _calls_run_build(getattr(item, "function", None)):
+            item.add_marker(pytest.mark.build)
+
+
 @pytest.fixture(scope="session")
-def site_url(built_site):
-    server, url = serve_directory(built_site)
-    yield url
-    server.shutdown()
+def shared(pytestconfig) -> dict:
+    return pytestconfig.handbook_shared
+
+
+@pytest.fixture(scope="session")
+def site_url(shared) -> str:
+    """内网版的地址：由会话的服务器带生产安全响应头提供，按这个地址构建（即时导航生效）。"""
+    _shared_build(Path(shared["base"]), "served", HANDBOOK_SITE_URL=shared["url"])
+    return shared["url"]
+
+
+@pytest.fixture(scope="session")
+def built_site(shared, site_url) -> Path:
+    """内网版的构建结果（目录式网址）。"""
+    return Path(shared["base"]) / "served" / "site"
+
+
+@pytest.fixture(scope="session")
+def offline_site(shared) -> Path:
+    """离线包的构建结果（HANDBOOK_OFFLINE=true：页面是 x/y.html，搜索索引内联，没有即时导航）。"""
+    site = _shared_build(Path(shared["base"]), "offline", HANDBOOK_OFFLINE="true")
+    assert (site / "drills" / "run.html").is_file(), "离线构建应当关闭目录式网址"
+    return site
+
+
+@pytest.fixture(scope="session")
+def offline_url(offline_site) -> str:
+    return offline_site.as_uri() + "/"
+
+
+# ---------------------------------------------------------------- 浏览器
 
 
 def chromium_path() -> str:
@@ -85,6 +235,13 @@ def browser():
         instance.close()
 
 
+#: 每个页面在脚本运行前装上：把 CSP 违规报告给测试
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', e => window.__hbCspViolation(
+  e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber));
+"""
+
+
 class RequestLog:
     """记录页面发出的每个请求；指向本站以外主机的请求被拦下并记入 offsite。"""
 
@@ -93,6 +250,7 @@ class RequestLog:
         self.requests: list[str] = []
         self.offsite: list[str] = []
         self.console_errors: list[str] = []
+        self.csp_violations: list[str] = []
 
     def is_local(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -110,27 +268,60 @@ class RequestLog:
             self.offsite.append(url)
             route.abort()
 
+    def problems(self, *, console: bool = True, offsite: bool = True) -> list[str]:
+        found = []
+        if offsite and self.offsite:
+            found.append(f"向本站以外发出了请求：{sorted(set(self.offsite))}")
+        if console and self.csp_violations:
+            found.append(f"CSP 违规：{self.csp_violations}")
+        if console and self.console_errors:
+            found.append(f"脚本错误：{self.console_errors}")
+        return found
+
+
+def watch_context(context, log: RequestLog) -> None:
+    """拦截外部请求、记录 CSP 违规；新开的标签页同样记录脚本错误。"""
+    context.route("**/*", log.handle)
+    context.expose_binding("__hbCspViolation", lambda _source, text: log.csp_violations.append(text))
+    context.add_init_script(CSP_LISTENER)
+    context.on("page", lambda page: watch_page(page, log))
+
+
+def watch_page(page, log: RequestLog) -> None:
+    page.on("console", lambda msg: msg.type == "error" and log.console_errors.append(
+        f"{page.url}: {msg.text}"))
+    page.on("pageerror", lambda exc: log.console_errors.append(f"{page.url}: {exc}"))
+
+
+def _marker_allows(request, name: str) -> bool:
+    return request.node.get_closest_marker(name) is not None
+
 
 @pytest.fixture
-def page_factory(browser):
-    """page_factory(base_url) 打开一个新的浏览器上下文，返回 (page, RequestLog)。"""
-    contexts = []
+def page_factory(browser, request):
+    """page_factory(base_url) 打开一个新的浏览器上下文，返回 (page, RequestLog)。
+
+    测试结束时，任何一个上下文里有 CSP 违规、脚本错误或外部请求，测试就失败（除非用标记写明是故意的）。"""
+    opened = []
 
     def make(base_url: str, **context_options):
         parts = urlsplit(base_url)
         origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme.startswith("http") else "file:"
         log = RequestLog(origin)
         context = browser.new_context(locale="zh-CN", **context_options)
-        context.route("**/*", log.handle)
-        contexts.append(context)
+        watch_context(context, log)
+        opened.append((context, log))
         page = context.new_page()
-        page.on("console", lambda msg: msg.type == "error" and log.console_errors.append(msg.text))
-        page.on("pageerror", lambda exc: log.console_errors.append(str(exc)))
         return page, log
 
     yield make
-    for context in contexts:
+    problems = []
+    for context, log in opened:
         context.close()
+        problems += log.problems(console=not _marker_allows(request, "allow_console_errors"),
+                                 offsite=not _marker_allows(request, "allow_offsite_requests"))
+    if problems:
+        pytest.fail("浏览器中出现问题：\n" + "\n".join(problems), pytrace=False)
 
 
 def material_search(page, query: str):
@@ -149,3 +340,51 @@ def material_search(page, query: str):
     return page.eval_on_selector_all(
         ".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))"
     )
+
+
+# ---------------------------------------------------------------- 页面清单
+
+
+def page_paths() -> list[str]:
+    """docs/ 中每个页面在内网版中的路径（目录式网址）：index.md → ""，a/b.md → "a/b/"。"""
+    paths = []
+    for source in sorted((ROOT / "docs").rglob("*.md")):
+        relative = source.relative_to(ROOT / "docs").with_suffix("")
+        parts = relative.parts[:-1] if relative.name == "index" else relative.parts
+        paths.append("".join(part + "/" for part in parts))
+    return paths
+
+
+def built_pages(site: Path) -> list[str]:
+    """构建结果中的每个 HTML 页面，换算成 page_paths() 的写法（404.html 原样）。"""
+    paths = []
+    for html in sorted(site.rglob("*.html")):
+        relative = html.relative_to(site).as_posix()
+        paths.append(relative.removesuffix("index.html") if relative.endswith("index.html") else relative)
+    return paths
+
+
+class SharedPage:
+    """一个测试模块里反复使用的浏览器页面：逐页导航，每个测试结束时检查这一段有没有问题。"""
+
+    def __init__(self, browser, base_url: str, **context_options):
+        parts = urlsplit(base_url)
+        self.log = RequestLog(f"{parts.scheme}://{parts.netloc}")
+        self.context = browser.new_context(locale="zh-CN", **context_options)
+        watch_context(self.context, self.log)
+        self.page = self.context.new_page()
+
+    def reset(self) -> None:
+        for items in (self.log.offsite, self.log.console_errors, self.log.csp_violations):
+            items.clear()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def goto_with_instant_navigation(page, url: str):
+    """打开页面并等 Material 取到 sitemap.xml：此后点站内链接才走即时导航（不重新加载页面）。"""
+    with page.expect_response(lambda response: response.url.endswith("/sitemap.xml")):
+        response = page.goto(url, wait_until="load")
+    page.evaluate("() => new Promise(done => setTimeout(done, 0))")
+    return response

@@ -1,25 +1,52 @@
 """发布包：make dist 生成的离线包从文件夹（file://）打开也能用，打印版 PDF 完整，没有版本记录的版本拒绝发布。"""
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import ROOT, material_search
+from conftest import ROOT, material_search, shared_once
 from macros import release
 
 
+#: 在子进程里运行 tools.dist.make_dist（打印版用同步的 Playwright，不能和测试的浏览器在同一线程），
+#: 构建这一步换成复制会话共用的构建，并记下 make dist 要求的两次构建。
+DIST_FROM_SHARED_BUILDS = """
+import json, shutil, sys
+from pathlib import Path
+from tools import dist
+out, served, offline = map(Path, sys.argv[1:4])
+calls = []
+def build(site_dir, **env):
+    calls.append(env)
+    source = offline if env.get("HANDBOOK_OFFLINE") == "true" else served
+    shutil.copytree(source, site_dir, dirs_exist_ok=True)
+dist.make_dist(out, build=build)
+print(json.dumps(calls))
+"""
+
+
 @pytest.fixture(scope="session")
-def dist(tmp_path_factory):
-    out = tmp_path_factory.mktemp("dist")
-    result = subprocess.run([sys.executable, "-m", "tools.dist", "--out", str(out)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+def dist(shared, built_site, offline_site):
+    """发布包只生成一次（并行运行时几个进程共用）。"""
+    def make(folder: Path):
+        out = folder / "dist"
+        result = subprocess.run(
+            [sys.executable, "-c", DIST_FROM_SHARED_BUILDS, str(out), str(built_site), str(offline_site)],
+            cwd=ROOT, capture_output=True, text=True, timeout=900)
+        if result.returncode != 0:
+            return result.stdout + result.stderr
+        # 内网站点按默认设置构建，离线包打开离线开关
+        calls = json.loads(result.stdout.splitlines()[-1])
+        return None if calls == [{}, {"HANDBOOK_OFFLINE": "true"}] else f"make dist 的两次构建不对：{calls}"
+    return shared_once(Path(shared["base"]), "dist", make) / "dist"
 
 
 @pytest.fixture(scope="session")
@@ -89,6 +116,22 @@ def test_offline_bundle_works_from_a_folder(bundle, page_factory):
     outside = [url for url in log.requests if not url.startswith(folder) and not url.startswith(("data:", "blob:", "about:"))]
     assert outside == [], f"离线包请求了文件夹以外的地址：{outside}"
     assert log.offsite == []
+
+
+def test_missing_system_tool_is_one_line_naming_the_package(tmp_path):
+    """没有 poppler-utils（pdftotext）时，make dist 一句话说明要装什么，没有 Python 调用栈。"""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("chromium", "fc-match", "pdffonts"):
+        found = shutil.which(tool)
+        assert found, f"测试机器上缺少 {tool}"
+        (bin_dir / tool).symlink_to(found)
+    env = dict(os.environ, PATH=str(bin_dir), CHROMIUM_PATH=shutil.which("chromium"))
+    result = subprocess.run([sys.executable, "-m", "tools.dist", "--out", str(tmp_path / "out")], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "make dist 失败：缺少系统软件包，请先运行：apt-get install -y poppler-utils"
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
 
 
 def test_dist_refuses_a_version_without_changelog_entry(tmp_path):

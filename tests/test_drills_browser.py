@@ -8,13 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT, run_build, serve_directory
+from conftest import ROOT, goto_with_instant_navigation
 from macros import drills
 
 RUN = "drills/run/"
@@ -335,48 +333,10 @@ def test_without_javascript_questions_and_answers_are_readable(page_factory, sit
 # ---------------------------------------------------------------- 即时导航与离线包
 
 
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in ("docs", "data", "macros", "overrides", "includes", "tools"):
-        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("mkdocs.yml", "VERSION"):
-        shutil.copy(ROOT / name, dest / name)
-    return dest
-
-
-@pytest.fixture(scope="module")
-def instant_site(tmp_path_factory):
-    """即时导航只接管 site_url 之内的链接，所以按实际提供的地址构建一份内网版。"""
-    base = tmp_path_factory.mktemp("drills-instant")
-    project = copy_project(base / "project")
-    site = base / "site"
-    site.mkdir()
-    server, url = serve_directory(site)
-    result = run_build(project, site, HANDBOOK_SITE_URL=url)
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def offline_site(tmp_path_factory) -> Path:
-    """离线包：file:// 打开，非目录式网址，不能用 fetch。"""
-    base = tmp_path_factory.mktemp("drills-offline")
-    project = copy_project(base / "project")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "\nuse_directory_urls: false\n", encoding="utf-8")
-    site = base / "site"
-    result = run_build(project, site, HANDBOOK_OFFLINE="true")
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
-    assert (site / "drills" / "run.html").is_file()
-    return site
-
-
-def test_console_and_quiz_start_after_instant_navigation(page_factory, instant_site):
+def test_console_and_quiz_start_after_instant_navigation(page_factory, site_url):
     """内网版开启了即时导航：换页不重新加载脚本，控制台和自测题要在 document$ 换页时初始化。"""
-    page, log = page_factory(instant_site)
-    page.goto(instant_site + "drills/")
-    page.wait_for_load_state("networkidle")
+    page, log = page_factory(site_url)
+    goto_with_instant_navigation(page, site_url + "drills/")
     page.evaluate("window.__sameDocument = true")
     page.locator("article a[href$='run/']").first.click()
     page.wait_for_url(re.compile(r"/drills/run/$"))
@@ -401,8 +361,7 @@ def test_console_and_quiz_start_after_instant_navigation(page_factory, instant_s
     expect(page.locator(".hb-drill__state")).to_have_text("进行中")
     assert page.evaluate("HandbookDrills.consoles().length") == 1
 
-    page.goto(instant_site + "training/")
-    page.wait_for_load_state("networkidle")
+    goto_with_instant_navigation(page, site_url + "training/")
     page.evaluate("window.__sameDocument = true")
     page.locator("article a[href$='quiz/']").first.click()
     page.wait_for_url(re.compile(r"/training/quiz/$"))
@@ -413,8 +372,8 @@ def test_console_and_quiz_start_after_instant_navigation(page_factory, instant_s
     assert log.offsite == [] and log.console_errors == []
 
 
-def test_drill_and_quiz_work_from_the_offline_package(page_factory, offline_site, scenario):
-    url = offline_site.as_uri() + "/"
+def test_drill_and_quiz_work_from_the_offline_package(page_factory, offline_url, scenario):
+    url = offline_url
     page, log = page_factory(url, timezone_id="Asia/Shanghai", accept_downloads=True)
     page.clock.install(time=INSTALLED)
     page.goto(url + "drills/run.html")

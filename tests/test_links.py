@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SITE_URL
+from conftest import ROOT
 from macros.datafiles import load_external_domains
 from tools.linkcheck import check_site, css_urls
 
 
 @pytest.fixture(scope="module")
-def report(built_site):
-    return check_site(built_site, allowed_domains=load_external_domains(), site_url=SITE_URL,
+def report(built_site, site_url):
+    return check_site(built_site, allowed_domains=load_external_domains(), site_url=site_url,
                       docs_dir=ROOT / "docs")
 
 
@@ -103,3 +103,41 @@ def test_stylesheet_urls_are_checked(tmp_path):
 
 def test_css_url_parser():
     assert css_urls("a{b:url( 'x.png' )} c{d:url(y.svg)} @import \"z.css\";") == ["x.png", "y.svg", "z.css"]
+
+
+#: 没有渲染的 Markdown、按键写法和 Jinja：正文（代码以外）出现这些就是写法没有生效
+UNRENDERED = {
+    "++": "按键写法 ++key++（pymdownx.keys 没有启用，请写 <kbd>）",
+    "{{": "Jinja 变量", "}}": "Jinja 变量", "{%": "Jinja 语句", "%}": "Jinja 语句",
+    "{##": "Jinja 注释", "{:": "属性写法", "](": "Markdown 链接", "[TOC]": "目录标记",
+    "!!! ": "提示框写法", "???": "折叠块写法", "**": "加粗写法", "__": "加粗写法", "- [ ]": "任务列表写法",
+}
+
+
+def visible_text(path: Path) -> str:
+    """页面正文中读者看得到的文字（去掉代码、脚本和样式）。"""
+    import lxml.html
+    doc = lxml.html.fromstring(path.read_bytes())
+    for node in doc.xpath("//pre | //code | //script | //style | //template"):
+        node.drop_tree()
+    article = doc.xpath("//article") or [doc]
+    return article[0].text_content()
+
+
+def test_no_page_shows_unrendered_markup(built_site):
+    problems = []
+    for path in sorted(built_site.rglob("*.html")):
+        text = visible_text(path)
+        for mark, what in UNRENDERED.items():
+            if mark in text:
+                at = text.index(mark)
+                problems.append(f"{path.relative_to(built_site)}：{what} “{text[max(0, at - 15):at + 15].strip()}”")
+    assert not problems, "页面里有没有渲染的写法：\n" + "\n".join(problems)
+
+
+def test_unrendered_markup_is_found(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text("<article><p>按 ++slash++ 搜索，{{ fact('x') }}</p><pre>{{ 代码里可以 }}</pre></article>",
+                    encoding="utf-8")
+    text = visible_text(page)
+    assert "++" in text and "{{" in text and "代码里可以" not in text

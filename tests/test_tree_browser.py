@@ -1,44 +1,26 @@
 """判断树在构建结果和浏览器里的表现。
 
-在项目的临时副本里确保分流页 docs/incident/triage.md 调用了 {{ decision_tree("not_found") }}，
-分别用目录式网址和 use_directory_urls: false（离线版）构建；只检查判断树本身，不依赖分流页的其他文字。
-最后一个用例检查真实站点的分流页。
+分流页 docs/incident/triage.md 调用了 {{ decision_tree("not_found") }}（最后一个用例确认这一点）；
+用会话共用的内网版（目录式网址）和离线包（x/y.html）检查判断树本身，不依赖分流页的其他文字。
 """
 from __future__ import annotations
 
 import json
 import posixpath
 import re
-import shutil
 import subprocess
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
-from conftest import ROOT, run_build, serve_directory
+from conftest import ROOT
 from macros import tree
 
 TRIAGE = "incident/triage.md"
 JS = ROOT / "docs/assets/javascripts/decision-tree.js"
-
-CALL = '{{ decision_tree("not_found") }}'
-
-
-def page_with_tree(text: str) -> str:
-    """分流页的原文，保证其中调用了判断树：已有调用就不动，注释掉的调用打开，都没有就追加在末尾。
-
-    不整页替换：别的页面和数据文件链接分流页的小节锚点，整页换掉会让构建失败。
-    测试只看 .dt 元素，不看页面的其他文字。"""
-    if CALL in text:
-        return text
-    text, count = re.subn(r'\{##\s*decision_tree\(\s*"not_found"\s*\)\s*##\}', lambda _: CALL, text)
-    return text if count else text.rstrip("\n") + "\n\n" + CALL + "\n"
-
-
-IGNORE = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".pytest_cache", "node_modules")
-
 
 @pytest.fixture(scope="module")
 def data():
@@ -46,34 +28,14 @@ def data():
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory):
-    """两个站点：dir 用目录式网址，flat 是 use_directory_urls: false 的离线站点。
-
-    离线站点另外打开离线包开关（HANDBOOK_OFFLINE），并在配置末尾直接写上
-    use_directory_urls: false，开关改名时也仍然测到非目录式网址。"""
-    base = tmp_path_factory.mktemp("tree")
-    result = {}
-    for name, extra, env in (("dir", "", {}),
-                             ("flat", "\nuse_directory_urls: false\n", {"HANDBOOK_OFFLINE": "true"})):
-        copy = base / f"project-{name}"
-        shutil.copytree(ROOT, copy, ignore=IGNORE)
-        triage = copy / "docs" / TRIAGE
-        triage.write_text(page_with_tree(triage.read_text(encoding="utf-8")), encoding="utf-8")
-        if extra:
-            config = copy / "mkdocs.yml"
-            config.write_text(config.read_text(encoding="utf-8") + extra, encoding="utf-8")
-        site = base / f"site-{name}"
-        built = run_build(copy, site, **env)
-        assert built.returncode == 0, f"构建失败：\n{built.stdout}\n{built.stderr}"
-        result[name] = site
-    return result
+def sites(built_site, offline_site):
+    """两个站点（会话共用的构建）：dir 是目录式网址的内网版，flat 是离线包（x/y.html）。"""
+    return {"dir": built_site, "flat": offline_site}
 
 
 @pytest.fixture(scope="module")
-def tree_url(sites):
-    server, url = serve_directory(sites["dir"])
-    yield url
-    server.shutdown()
+def tree_url(site_url):
+    return site_url
 
 
 def triage_file(site: Path, flat: bool) -> Path:
@@ -197,7 +159,8 @@ def test_keyboard_only_from_first_question_to_runbook_and_back(page_factory, tre
     stem = leaf["page"].removesuffix(".md")
     assert urlsplit(page.url).path.rstrip("/").endswith(stem), page.url
     assert unquote(urlsplit(page.url).fragment) == leaf.get("anchor", ""), page.url
-    assert leaf["title"] in page.locator("h1").first.inner_text()
+    # 即时导航：地址先变，内容随后换上
+    expect(page.locator("h1").first).to_contain_text(leaf["title"])
 
     # 浏览器后退：回到原来那一步，向导照常可用
     page.go_back()

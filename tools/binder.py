@@ -156,7 +156,7 @@ def cjk_font() -> str:
     result = subprocess.run(["fc-match", "-f", "%{family}", "sans-serif:lang=zh-cn"], capture_output=True, text=True)
     family = result.stdout.strip()
     if result.returncode != 0 or "CJK" not in family and "SC" not in family:
-        raise RuntimeError(f"没有找到中文字体（fc-match 返回 {family!r}）：请安装 fonts-noto-cjk")
+        raise RuntimeError(f"没有找到中文字体（fc-match 返回 {family!r}）：请先运行 apt-get install -y fonts-noto-cjk")
     return family
 
 
@@ -165,6 +165,11 @@ def build_pdf(site: Path, output: Path, config_file: Path = ROOT / "mkdocs.yml")
     from playwright.sync_api import sync_playwright
 
     cjk_font()
+    if not shutil.which("pdftotext"):
+        raise RuntimeError("缺少 pdftotext：请先运行 apt-get install -y poppler-utils")
+    chromium = chromium_path()
+    if not chromium:
+        raise RuntimeError("找不到 chromium：请先运行 apt-get install -y chromium")
     docs = config_file.parent / "docs"
     pages = [p for p in nav_pages(config_file) if page_type(docs, p) in PRINTED_TYPES]
     sections = collect(site, docs, pages)
@@ -172,7 +177,6 @@ def build_pdf(site: Path, output: Path, config_file: Path = ROOT / "mkdocs.yml")
     css = site / "assets" / "stylesheets" / "binder.css"
     shutil.copyfile(ROOT / "tools" / "binder.css", css)
     html_file = site / "binder.html"
-    chromium = chromium_path() or "/usr/bin/chromium"
     footer = ('<div style="font-size:8px;width:100%;text-align:center;color:#333">'
               '发票系统运维与应急手册 ' + escape(stamp["version"]) +
               ' · 第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>')
@@ -199,7 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", type=Path, help="离线构建的站点目录")
     parser.add_argument("output", type=Path)
     args = parser.parse_args(argv)
-    result = build_pdf(args.site.resolve(), args.output.resolve())
+    try:
+        result = build_pdf(args.site.resolve(), args.output.resolve())
+    except RuntimeError as exc:
+        print(f"打印版失败：{exc}", file=sys.stderr)
+        return 2
     print(f"打印版：{args.output}（{len(result['pages'])} 个页面）")
     return 0
 

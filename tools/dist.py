@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -15,8 +16,12 @@ import zipfile
 from pathlib import Path
 
 from macros import datafiles, release
+from tools.browser import chromium_path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: 打印版用到的系统程序 → 提供它的 Debian 软件包
+SYSTEM_TOOLS = {"pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "fc-match": "fontconfig"}
 
 README = """发票系统运维与应急手册 离线包（版本 {version}，构建于 {date}）
 
@@ -27,6 +32,19 @@ README = """发票系统运维与应急手册 离线包（版本 {version}，构
 
 class DistError(RuntimeError):
     pass
+
+
+def check_system() -> None:
+    """开始之前确认系统软件包都在：缺了就用一句话说明要装什么，不等到打印时才出错。"""
+    missing = [] if chromium_path() else ["chromium"]
+    missing += [package for tool, package in SYSTEM_TOOLS.items() if not shutil.which(tool) and package not in missing]
+    if missing:
+        raise DistError(f"缺少系统软件包，请先运行：apt-get install -y {' '.join(missing)}")
+    from tools.binder import cjk_font
+    try:
+        cjk_font()
+    except RuntimeError:
+        raise DistError("没有中文字体，打印版会是方框，请先运行：apt-get install -y fonts-noto-cjk") from None
 
 
 def mkdocs_build(site_dir: Path, **env: str) -> None:
@@ -51,22 +69,24 @@ def zip_folder(folder: Path, archive: Path) -> None:
                 bundle.write(path, Path(folder.name) / path.relative_to(folder))
 
 
-def make_dist(out: Path) -> dict:
+def make_dist(out: Path, build=mkdocs_build) -> dict:
+    """build(site_dir, **env) 构建一份站点；默认在子进程里运行 mkdocs build。"""
     version = release.read_version(ROOT)
     if not release.has_entry(ROOT, version):
         raise DistError(f"VERSION 中的版本 {version} 在 data/changelog.yml 里没有记录：先写版本记录再发布")
+    check_system()
     stamp = release.build_stamp(ROOT)
     out.mkdir(parents=True, exist_ok=True)
     site = out / "site"
     print(f"1/3 内网站点 → {site}")
-    mkdocs_build(site)
+    build(site)
     check_links(site)
 
     from tools.binder import build_pdf
     with tempfile.TemporaryDirectory() as tmp:
         offline = Path(tmp) / f"handbook-{version}"
         print(f"2/3 离线包 → {out}/handbook-offline-{version}.zip")
-        mkdocs_build(offline, HANDBOOK_OFFLINE="true")
+        build(offline, HANDBOOK_OFFLINE="true")
         check_links(offline)
         pdf = out / f"handbook-{version}.pdf"
         print(f"3/3 打印版 → {pdf}")
