@@ -424,7 +424,9 @@ def render_scenario(key: str, sc: dict, calendar: dict, src: str, root: Path) ->
     out += ["", "**成功标准**", ""] + [f"- {md_text(t)}" for t in sc["success"]] + [""]
     run_link = relative_link(src, "drills/run.md#评估检查单")
     out += [f"**评估检查单**（演练时在[执行演练]({run_link})页选这个场景，逐项勾选并导出）", ""]
-    out += [f"- [ ] {md_text(t)}" for t in sc["evaluation"]] + [""]
+    # 场景库里只供阅读和打印，不是可勾选的检查单：普通列表，由 CSS 画出纸面上打勾用的方框
+    out += ['<div class="hb-paper-checks" markdown="1">', ""]
+    out += [f"- {md_text(t)}" for t in sc["evaluation"]] + ["", "</div>", ""]
     return "\n".join(out)
 
 

@@ -28,16 +28,42 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 #: 构建手册需要的文件（复制项目时只复制这些）
-PROJECT_PARTS = ("docs", "data", "macros", "overrides", "includes", "tools", "mkdocs.yml", "VERSION")
+#: 小项目从手册借用的部分（主题、宏和钩子与手册相同）；数据取构建失败场景共用的最小数据
+PROJECT_PARTS = ("macros", "overrides", "includes", "VERSION")
+SMALL_DATA = ROOT / "tests" / "scenarios" / "_base" / "data"
+EDIT_PAGE = "operations/backup-restore-test.md"
+EDIT_PAGE_HEAD = """---
+title: 备份恢复测试
+description: 改检查单条目后重新构建的测试页
+owner: 运维主管
+reviewed: 2026-11-28
+review_every: 6
+audience: [运维]
+type: checklist
+---
+
+# 备份恢复测试
+"""
 
 
-def copy_project(dest: Path) -> Path:
+def small_project(dest: Path) -> Path:
+    """构建失败场景的最小项目加一页检查单：配置取自手册的 mkdocs.yml，只换掉导航。
+
+    改页面后重新构建的测试用它，不必每次重建整本手册。"""
     dest.mkdir(parents=True)
     for name in PROJECT_PARTS:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(ROOT / name, dest / name)
+    shutil.copytree(SMALL_DATA, dest / "data")
+    shutil.copy2(ROOT / "data" / "jieba_userdict.txt", dest / "data" / "jieba_userdict.txt")
+    shutil.copytree(SMALL_DATA.parent / "docs", dest / "docs")
+    shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config[: config.index("\nnav:")] + (
+        f"\nnav:\n  - 首页: index.md\n  - 处置手册: runbook.md\n  - 备份恢复测试: {EDIT_PAGE}\n")
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
     return dest
 
 
@@ -488,7 +514,7 @@ def test_task_lists_outside_checklists_stay_read_only(page_factory, site_url):
 
 # ---------------------------------------------------------------- 改过的检查单、即时导航
 
-# 追加到备份恢复测试页末尾的一张检查单（页面原有内容和锚点保持不变，其他页面的链接仍然有效）。
+# 小项目里检查单页的正文：一张检查单，改条目后重新构建。
 FIXTURE_SECTION = """
 
 ## 测试用检查单
@@ -517,11 +543,12 @@ AFTER_EDIT = [
 
 @pytest.fixture(params=["http", "file"])
 def editable(request, tmp_path):
-    """项目副本：内网版（按实际提供的地址构建）或离线包（HANDBOOK_OFFLINE=true），改页面后重新构建。"""
+    """小项目：内网版（按实际提供的地址构建）或离线包（HANDBOOK_OFFLINE=true），改页面后重新构建。"""
     offline = request.param == "file"
-    project = copy_project(tmp_path / "project")
-    page_file = project / "docs" / "operations" / "backup-restore-test.md"
-    original = page_file.read_text(encoding="utf-8")
+    project = small_project(tmp_path / "project")
+    page_file = project / "docs" / EDIT_PAGE
+    page_file.parent.mkdir(parents=True, exist_ok=True)
+    original = EDIT_PAGE_HEAD
     site = tmp_path / "site"
     site.mkdir()
     server = None

@@ -21,7 +21,9 @@ FIND = """() => {
     'button, input[type=button], input[type=submit], input[type=reset], [role=button]')].filter(shown);
   const ticked = [...document.querySelectorAll(
     '.md-content input:checked, .md-content [aria-checked=true], .md-content [aria-pressed=true]')];
-  return {buttons: buttons.map(describe), ticked: ticked.map(describe)};
+  const inputs = [...document.querySelectorAll(
+    '.md-content input:not([disabled]), .md-content select, .md-content textarea')].filter(shown);
+  return {buttons: buttons.map(describe), ticked: ticked.map(describe), inputs: inputs.map(describe)};
 }"""
 
 
@@ -47,6 +49,10 @@ def test_nothing_looks_ticked_and_no_button_does_nothing(built_site, site_url, p
             problems.append(f"/{path} 看起来已勾选：{found['ticked']}")
         if found["buttons"]:
             problems.append(f"/{path} 有不起作用的按钮：{found['buttons']}")
+        if found["inputs"]:
+            problems.append(f"/{path} 有填了也不起作用的控件：{found['inputs']}")
+        if not page.locator("article.md-content__inner").inner_text().strip():
+            problems.append(f"/{path} 没有脚本时正文是空的")
     assert not problems, "脚本关闭时：\n" + "\n".join(problems)
 
 
@@ -57,6 +63,8 @@ def test_the_check_finds_ticks_and_buttons(site_url, page_factory):
       document.querySelector('.md-content input[type=checkbox]').checked = true;
       const b = document.createElement('button'); b.textContent = '导出';
       document.querySelector('.md-content article, .md-content').appendChild(b);
+      const i = document.createElement('input');
+      document.querySelector('.md-content article, .md-content').appendChild(i);
     }""")
     found = page.evaluate(FIND)
-    assert found["ticked"] and any("导出" in b for b in found["buttons"])
+    assert found["ticked"] and any("导出" in b for b in found["buttons"]) and found["inputs"]
