@@ -39,6 +39,7 @@ from pathlib import Path
 import yaml
 
 from bench import synthetic
+from bench.run import measure
 
 ROOT = synthetic.ROOT
 BENCH = ROOT / "bench"
@@ -66,29 +67,11 @@ def build_env(**extra: str) -> dict[str, str]:
 
 def cpu_run(args: list[str], cwd: Path, env: dict | None = None, timeout: float = 1200) -> tuple[float, float, str]:
     """运行子进程，返回 (CPU 秒, 墙钟秒, 输出)；失败时抛出 RuntimeError，附输出末尾。"""
-    import tempfile
-    with tempfile.TemporaryFile() as log:
-        start = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=cwd, env=env or build_env(), stdout=log, stderr=subprocess.STDOUT)
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.005)
-        wall = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        proc.returncode = code
-        log.seek(0)
-        output = log.read().decode("utf-8", "replace")
-    if code != 0:
-        tail = "\n".join(output.strip().splitlines()[-15:])
-        raise RuntimeError(f"{' '.join(args[1:4])} 失败（{cwd}，退出码 {code}）：\n{tail}")
-    return usage.ru_utime + usage.ru_stime, wall, output
+    result = measure(args, cwd=cwd, env=env or build_env(), timeout=timeout)
+    if result.returncode != 0:
+        tail = "\n".join(result.output.strip().splitlines()[-15:])
+        raise RuntimeError(f"{' '.join(args[1:4])} 失败（{cwd}，退出码 {result.returncode}）：\n{tail}")
+    return result.cpu_s, result.wall_s, result.output
 
 
 def mkdocs_build(project: Path, site: Path) -> tuple[float, float]:

@@ -117,11 +117,20 @@ def header_handler(headers: dict[str, str] | None = None):
     return type("Handler", (HeaderHandler,), {"headers_to_add": security_headers() if headers is None else headers})
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """浏览器换页时中断下载是正常的，不打印；其他错误照常报告。"""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def serve_directory(directory: Path, handler_class=None):
     """在 127.0.0.1 的空闲端口上提供目录（默认带生产安全响应头）；返回 (server, base_url)。"""
     handler = functools.partial(handler_class or header_handler(), directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"

@@ -80,8 +80,11 @@ def test_every_scenario_is_rendered_with_all_parts(built_site):
         for row in actions:
             href = row.xpath("td[3]//a/@href")[0]
             assert href.startswith("../../") and ".md" not in href and ".html" not in href, href
-        items = [n for n in section if n.tag == "ul" and "task-list" in (n.get("class") or "")]
-        assert len(items[-1].xpath("li")) == len(sc["evaluation"]), key
+        # 评估项只供阅读和打印：普通列表，没有（没有标签的）勾选框
+        paper = [n for n in section if n.tag == "div" and "hb-paper-checks" in (n.get("class") or "")]
+        assert len(paper) == 1, key
+        assert [li.text_content().strip() for li in paper[0].xpath("ul/li")] == sc["evaluation"], key
+        assert not paper[0].xpath(".//input"), key
 
 
 def test_run_page_has_console_data_and_one_evaluation_checklist_per_scenario(built_site):

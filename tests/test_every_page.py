@@ -4,7 +4,9 @@
   加上 target-size 没有任何违规；在 375 px 宽的手机屏幕上不横向滚动。
 - 深色方案：与配色有关的 axe 规则（对比度、只靠颜色区分的链接）没有违规，同样没有 CSP 违规和脚本错误。
 
-每种方案只开一个浏览器页面，逐页导航。
+只开一个浏览器页面（配色偏好 light），逐页导航；每页先按浅色方案检查，再像 Material 的切换按钮那样
+就地换上 mkdocs.yml 中深色方案的名称（手册自己的样式不用 prefers-color-scheme，颜色只随这个属性变），
+不必重新加载页面和 axe。test_a11y.py 的搜索对话框检查在真正的深色偏好下打开页面。
 """
 from __future__ import annotations
 
@@ -37,33 +39,48 @@ def test_every_built_page_is_checked(built_site):
     assert set(PAGE_TYPES.values()) <= set(PAGES)
 
 
-@pytest.fixture(scope="module", params=list(SCHEMES))
-def scheme_page(request, browser, site_url):
-    shared = SharedPage(browser, site_url, color_scheme=request.param, viewport=DESKTOP)
-    shared.scheme = request.param
+#: 就地换方案前关掉过渡动画：颜色立即变为最终值，axe 不会量到过渡中的颜色。
+#: 像 axe 一样由 Playwright 以本站地址提供（CSP 不允许内联样式）
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+NO_TRANSITIONS_PATH = "__no-transitions__.css"
+TO_DARK = f"""() => {{
+  document.body.setAttribute('data-md-color-scheme', '{SCHEMES["dark"]}');
+  return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+}}"""
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser, site_url):
+    shared = SharedPage(browser, site_url, color_scheme="light", viewport=DESKTOP)
     serve_axe(shared.context, site_url)
+    shared.context.route(site_url + NO_TRANSITIONS_PATH, lambda route: route.fulfill(
+        status=200, body=NO_TRANSITIONS, headers={"Content-Type": "text/css"}))
     yield shared
     shared.close()
 
 
 @pytest.mark.parametrize("path", PAGES + ["404.html"])
-def test_page(scheme_page, site_url, path):
-    scheme_page.reset()
-    page, log, scheme = scheme_page.page, scheme_page.log, scheme_page.scheme
+def test_page(shared_page, site_url, path):
+    shared_page.reset()
+    page, log = shared_page.page, shared_page.log
     response = page.goto(site_url + path, wait_until="load")
     assert response.headers["content-security-policy"].startswith("default-src 'self'"), "没有带上生产安全响应头"
     if path != "404.html":
         page.wait_for_selector(".hb-review[class*='hb-review--']", state="attached")
         assert page.locator(".hb-review").count() == 1, path
-    check_scheme(page, path, scheme)
-    result = run_axe(page, rules=None if scheme == "light" else COLOUR_RULES)
-    where = f"/{path}（{scheme}）"
-    assert not result["violations"], f"axe {result['version']}：\n" + describe(result["violations"], where)
-    if scheme == "light":
-        page.set_viewport_size(PHONE)
-        page.evaluate(NEXT_FRAME)
-        wide = page.evaluate(SCROLLS_SIDEWAYS)
-        page.set_viewport_size(DESKTOP)
-        assert wide is None, f"/{path} 在 375 px 宽的屏幕上横向滚动：{wide}"
+    check_scheme(page, path, "light")
+    result = run_axe(page)
+    assert not result["violations"], f"axe {result['version']}：\n" + describe(result["violations"], f"/{path}（light）")
+    page.set_viewport_size(PHONE)
+    page.evaluate(NEXT_FRAME)
+    wide = page.evaluate(SCROLLS_SIDEWAYS)
+    page.set_viewport_size(DESKTOP)
+    assert wide is None, f"/{path} 在 375 px 宽的屏幕上横向滚动：{wide}"
+
+    page.add_style_tag(url=site_url + NO_TRANSITIONS_PATH)
+    page.evaluate(TO_DARK)
+    check_scheme(page, path, "dark")
+    result = run_axe(page, rules=COLOUR_RULES)
+    assert not result["violations"], f"axe {result['version']}：\n" + describe(result["violations"], f"/{path}（dark）")
     assert site_url + path in log.requests
-    assert not log.problems(), f"{where}：{log.problems()}"
+    assert not log.problems(), f"/{path}：{log.problems()}"
