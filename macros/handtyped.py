@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -93,19 +94,25 @@ def data_patterns(root) -> list[tuple[str, re.Pattern]]:
 _DIGITS = re.compile(r"\d+")
 
 
+@functools.lru_cache(maxsize=None)
 def _hint(pattern: re.Pattern) -> str:
-    """正则匹配时必然原样出现的一串数字（值里最长的一段），用来跳过不可能匹配的行。"""
+    """正则匹配时必然原样出现的一串数字（值里最长的一段），用来跳过不可能匹配的页面。"""
     return max(_DIGITS.findall(pattern.pattern), key=len, default="")
 
 
 def find(markdown: str, compiled: Iterable[tuple[str, re.Pattern]]) -> list[Finding]:
+    """页面里手写的值，按行号排列（同一行里按 compiled 的顺序）。
+
+    每个正则在整页上搜一次（页面里连值里的数字都没有时直接跳过），再由位置算出行号。"""
     findings = []
-    checks = [(key, pattern, _hint(pattern)) for key, pattern in compiled]
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        for key, pattern, hint in checks:
-            if hint not in line:
-                continue
-            match = pattern.search(line)
-            if match:
-                findings.append(Finding(number, key, match.group(0)))
+    for key, pattern in compiled:
+        hint = _hint(pattern)
+        if hint and hint not in markdown:
+            continue
+        for match in pattern.finditer(markdown):
+            if "\n" in match.group(0):
+                continue  # 与逐行检查相同：值不跨行
+            line = markdown.count("\n", 0, match.start()) + 1
+            findings.append(Finding(line, key, match.group(0)))
+    findings.sort(key=lambda finding: finding.line)
     return findings
