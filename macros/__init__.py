@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros import checklists, drills, facts, incident, release, service, tree
+from macros import checklists, drills, facts, incident, release, service, training, tree
 
-MODULES = (facts, release, incident, tree, checklists, service, drills)
+MODULES = (facts, release, incident, tree, checklists, service, drills, training)
 
 
 def define_env(env) -> None:

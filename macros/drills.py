@@ -1,23 +1,21 @@
-"""应急演练与培训的数据与宏：演练计划、场景库、演练控制台、自测题和术语表。
+"""应急演练的数据与宏：演练计划、场景库、演练控制台（自测题和术语表在 training.py）。
 
 数据文件（每个都有校验函数，出错时指明文件、行号和条目，如
 ``data/drill_scenarios.yml:57: scenarios.month_end_overload.injects[2]: ……``）：
 
 - data/drill_calendar.yml：演练形式、角色、停止演练的暗号、复盘时限、全年日历；
 - data/drill_scenarios.yml：场景库（目标、参加人员、起始情况、情况注入、期望处置、成功标准、评估检查单）；
-- data/quiz.yml：自测题（单选、多选、解释、重读的页面）；
-- data/glossary.yml：术语表；缩写的悬停说明在 includes/abbreviations.md（abbr 扩展的写法），
-  也由这里校验。
 
 数据里指向手册的链接写成 docs 下的相对路径（可带锚点），校验时确认页面和锚点都存在；
 宏输出 Markdown 链接，由 MkDocs 改写成目录式或离线版网址。
 
 页面交互在 docs/assets/javascripts/ 下：演练时钟、情况注入、观察记录与导出在 drill-run.js（纯逻辑）
-和 drill-console.js，自测题的作答与得分在 quiz.js；存储、下载和 Markdown 都用 core.js。
+和 drill-console.js；存储、下载和 Markdown 都用 core.js。
+
+链接校验（check_link、md_link）和小工具也供 training.py 使用。
 """
 from __future__ import annotations
 
-import re
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,6 @@ from macros import datafiles, pages
 from macros.datafiles import Mapping
 from macros.render import attr_json, cell, example_badge, md_text, relative_link
 from macros.schema import (
-    DataError,
     Record,
     Where,
     is_bool,
@@ -40,9 +37,6 @@ ROOT = datafiles.ROOT
 KINDS = ("tabletop", "functional", "full_scale")
 ROLES = ("facilitator", "player", "observer", "safety_officer")
 DEADLINE_UNITS = ("个工作日", "天")
-QUESTION_TYPES = {"single": "单选", "multi": "多选"}
-LETTERS = "ABCDEF"
-ABBREVIATIONS = "includes/abbreviations.md"
 
 
 # ---------------------------------------------------------------- 手册页面与锚点
@@ -228,153 +222,6 @@ def load_drill_calendar(root: Path = ROOT) -> Mapping:
     return doc
 
 
-# ---------------------------------------------------------------- 自测题
-
-
-QUIZ = Record({"title": is_text, "audience": is_text, "questions": _is_list})
-QUESTION = Record(
-    {"id": lambda v: isinstance(v, str) and bool(datafiles.KEY.match(v)),
-     "type": lambda v: v in QUESTION_TYPES, "question": is_text,
-     "options": lambda v: _is_text_list(v) and 2 <= len(v) <= len(LETTERS),
-     "answer": lambda v: v not in (None, "", []), "explanation": is_text, "page": is_text},
-)
-
-
-@datafiles.datafile("quiz.yml")
-def load_quiz(root: Path = ROOT) -> Mapping:
-    """读取并校验 data/quiz.yml：每题的答案必须是存在的选项，重读的页面必须存在。"""
-    doc, where = datafiles.open_file(root, "quiz.yml")
-    quizzes = keyed_entries(where, doc, "quizzes")
-    ids: dict[str, str] = {}
-    for key, quiz in quizzes.items():
-        label = f"quizzes.{key}"
-        if not QUIZ.check(where, quiz, f"{label}:"):
-            continue
-        for index, question in enumerate(quiz["questions"]):
-            item = f"{label}.questions[{index}]"
-            if not QUESTION.check(where, question, f"{item}:"):
-                continue
-            qid = question["id"]
-            if qid in ids:
-                where.add(question, f"{item}: 题目编号 {qid} 与 {ids[qid]} 重复（编号要全站唯一）")
-            ids.setdefault(qid, item)
-            _unique_texts(where, question["options"], f"{item}.options")
-            _check_answer(where, question, item)
-            check_link(where, question, item, question["page"], root)
-    where.done()
-    return quizzes
-
-
-def answer_letters(question: dict) -> list[str]:
-    answer = question["answer"]
-    return [answer] if isinstance(answer, str) else list(answer)
-
-
-def _check_answer(where: Where, question: dict, item: str) -> None:
-    answer = question["answer"]
-    valid = LETTERS[: len(question["options"])]
-    if question["type"] == "single":
-        if not isinstance(answer, str):
-            where.add(question, f"{item}: 单选题的 answer 只能是一个字母（{'、'.join(valid)} 之一），"
-                                f"实际为 {answer!r}")
-            return
-        letters = [answer]
-    else:
-        if not isinstance(answer, list) or len(answer) < 2:
-            where.add(question, f"{item}: 多选题的 answer 要写成至少两个字母的列表，如 [A, C]；"
-                                f"只有一个正确答案的请改成单选题。实际为 {answer!r}")
-            return
-        letters = answer
-        if len(set(letters)) != len(letters):
-            where.add(question, f"{item}: answer 中有重复的字母：{answer!r}")
-            return
-        if len(letters) == len(valid):
-            where.add(question, f"{item}: 多选题不能所有选项都正确")
-            return
-    for letter in letters:
-        if not isinstance(letter, str) or letter not in valid:
-            where.add(question, f"{item}: 答案 {letter!r} 不是有效的选项"
-                                f"（这道题有 {len(valid)} 个选项：{'、'.join(valid)}）")
-            return
-
-
-# ---------------------------------------------------------------- 术语表与缩写
-
-_ABBR_LINE = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(\S.*)$")
-_ABBR_TERM = re.compile(r"^[A-Z][A-Z0-9]*(?:[/-][A-Z0-9]+)*$")
-
-
-def load_abbreviations(root: Path = ROOT) -> list[tuple[str, str]]:
-    """读取并校验 includes/abbreviations.md（abbr 扩展的写法：*[缩写]: 全称与说明）。"""
-    path = root / ABBREVIATIONS
-    if not path.is_file():
-        raise DataError(f"{ABBREVIATIONS}: 缩写文件不存在")
-    found: list[tuple[str, str]] = []
-    seen: dict[str, int] = {}
-    problems: list[str] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        match = _ABBR_LINE.match(line)
-        if not match:
-            problems.append(f"{ABBREVIATIONS}:{number}: 每行应当写成 *[缩写]: 全称与说明，实际为 {line!r}")
-            continue
-        term, meaning = match.group(1), match.group(2).strip()
-        if not _ABBR_TERM.match(term):
-            problems.append(f"{ABBREVIATIONS}:{number}: 缩写 {term!r} 只能用大写字母和数字")
-        elif term in seen:
-            problems.append(f"{ABBREVIATIONS}:{number}: 缩写 {term} 与第 {seen[term]} 行重复")
-        else:
-            seen[term] = number
-            found.append((term, meaning))
-    if not found and not problems:
-        problems.append(f"{ABBREVIATIONS}: 没有任何缩写")
-    if problems:
-        raise DataError("\n".join(problems))
-    return found
-
-
-GROUP = Record({"title": is_text, "terms": _is_list})
-TERM = Record({"term": is_text, "definition": is_text}, {"page": is_text, "see": _is_text_list})
-
-
-@datafiles.datafile("glossary.yml")
-def load_glossary(root: Path = ROOT) -> Mapping:
-    """读取并校验 data/glossary.yml（术语表），同时校验 includes/abbreviations.md。"""
-    doc, where = datafiles.open_file(root, "glossary.yml")
-    groups = keyed_entries(where, doc, "groups")
-    terms: dict[str, str] = {}
-    valid: list[tuple[str, int, dict]] = []
-    for key, group in groups.items():
-        label = f"groups.{key}"
-        if not GROUP.check(where, group, f"{label}:"):
-            continue
-        for index, term in enumerate(group["terms"]):
-            item = f"{label}.terms[{index}]"
-            if not TERM.check(where, term, f"{item}:"):
-                continue
-            valid.append((key, index, term))
-            name = term["term"]
-            if name in terms:
-                where.add(term, f"{item}: 术语 {name} 与 {terms[name]} 重复")
-                continue
-            if not pages.slugify(name):
-                where.add(term, f"{item}: 术语 {name!r} 算不出锚点")
-            terms[name] = item
-            if "page" in term:
-                check_link(where, term, item, term["page"], root)
-    for key, index, term in valid:
-        for other in term.get("see", []):
-            if other not in terms:
-                where.add(term, f"groups.{key}.terms[{index}]: see 中的 {other!r} 不是术语表里的术语")
-    try:
-        load_abbreviations(root)
-    except DataError as exc:
-        where.problems.append((0, str(exc)))
-    where.done()
-    return groups
-
-
 # ---------------------------------------------------------------- 显示
 
 
@@ -448,53 +295,9 @@ def console_data(scenarios: dict, calendar: dict, text: dict | None = None) -> d
     }
 
 
-def render_quiz(key: str, quiz: dict, src: str, root: Path) -> str:
-    questions = quiz["questions"]
-    out = [
-        f"## {md_text(quiz['title'])} {{#quiz-{key}}}",
-        "",
-        f'<div class="hb-quiz" data-quiz="{escape(key)}" data-title="{escape(quiz["title"])}" markdown="1">',
-        "",
-        f'<p class="hb-quiz__meta">适合：{escape(quiz["audience"])}；共 {len(questions)} 题。</p>',
-        "",
-    ]
-    for number, question in enumerate(questions, start=1):
-        letters = answer_letters(question)
-        kind = QUESTION_TYPES[question["type"]]
-        out += [
-            f'<div class="hb-quiz__question" data-question="{escape(question["id"])}" '
-            f'data-type="{question["type"]}" data-answer="{escape(",".join(letters))}" markdown="1">',
-            "",
-            f'<p class="hb-quiz__stem"><span class="hb-quiz__number">{number}.</span> '
-            f'{escape(question["question"])} <span class="hb-quiz__kind">（{kind}）</span></p>',
-            '<ol class="hb-quiz__options" type="A">',
-        ]
-        for letter, option in zip(LETTERS, question["options"]):
-            out.append(f'<li data-option="{letter}">{escape(option)}</li>')
-        out += [
-            "</ol>",
-            "",
-            '<details class="hb-quiz__answer" markdown="1">',
-            "<summary>答案与解释</summary>",
-            "",
-            f"答案：**{'、'.join(letters)}**。{md_text(question['explanation'])}",
-            "",
-            f"重读：{md_link(question['page'], src, root)}",
-            "",
-            "</details>",
-            "",
-            "</div>",
-            "",
-        ]
-    out += ["</div>"]
-    return "\n\n" + "\n".join(out) + "\n\n"
-
-
 def register(env, root) -> None:
     scenarios = load_drill_scenarios(root)
     calendar = load_drill_calendar(root)
-    quizzes = load_quiz(root)
-    glossary_groups = load_glossary(root)
     kinds = calendar["kinds"]
 
     # ---- 演练计划
@@ -604,51 +407,3 @@ def register(env, root) -> None:
             out += [f"- [ ] {md_text(item)}" for item in sc["evaluation"]]
             out += ["", "</div>", "", "</div>", ""]
         return "\n\n" + "\n".join(out) + "\n"
-
-    # ---- 自测题
-
-    @env.macro
-    def quiz(key: str) -> str:
-        """一组自测题：没有脚本时是题目加可展开的答案；有脚本时可以作答、即时反馈、保存得分。"""
-        return render_quiz(key, _get(quizzes, key, "quiz.yml"), _src_uri(env), root)
-
-    @env.macro
-    def quiz_index() -> str:
-        src = _src_uri(env)
-        rows = ["| 题组 | 适合 | 题数 |", "|---|---|---|"]
-        for key, item in quizzes.items():
-            link = md_link(f"training/quiz.md#quiz-{key}", src, root, item["title"])
-            rows.append(f"| {link} | {cell(item['audience'])} | {len(item['questions'])} |")
-        return "\n".join(rows)
-
-    @env.macro
-    def quiz_toolbar() -> str:
-        """自测题页面顶部的总分和讲师工具（由 quiz.js 填充）。"""
-        return ('\n\n<div class="hb-quiz-toolbar" data-quiz-toolbar>'
-                '<p class="hb-quiz-toolbar__nojs">每道题下面的“答案与解释”可以展开查看。</p></div>\n\n')
-
-    # ---- 术语表
-
-    @env.macro
-    def glossary() -> str:
-        src = _src_uri(env)
-        out = []
-        for group in glossary_groups.values():
-            out += [f"## {md_text(group['title'])}", ""]
-            for term in group["terms"]:
-                out.append(f"{md_text(term['term'])} {{ #{pages.slugify(term['term'])} }}")
-                text = md_text(term["definition"])
-                if term.get("page"):
-                    text += f" 见{md_link(term['page'], src, root)}。"
-                if term.get("see"):
-                    refs = "、".join(f"[{md_text(o)}](#{pages.slugify(o)})" for o in term["see"])
-                    text += f" 参见：{refs}。"
-                out += [f":   {text}", ""]
-        return "\n".join(out)
-
-    @env.macro
-    def abbreviations_table() -> str:
-        rows = ["| 缩写 | 含义 |", "|---|---|"]
-        for term, meaning in load_abbreviations(root):
-            rows.append(f"| {cell(term)} | {cell(meaning)} |")
-        return "\n".join(rows)

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import ROOT, goto_with_instant_navigation
-from macros import drills
+from macros import drills, training
 
 RUN = "drills/run/"
 QUIZ = "training/quiz/"
@@ -30,7 +30,7 @@ def scenario():
 
 @pytest.fixture(scope="module")
 def quizzes():
-    return drills.load_quiz(ROOT)
+    return training.load_quiz(ROOT)
 
 
 def open_page(page_factory, site_url, path, clock=True):
@@ -212,8 +212,8 @@ def choose(page, qid, letters):
 
 
 def wrong_letter(q: dict) -> str:
-    letters = drills.answer_letters(q)
-    return next(letter for letter in drills.LETTERS[: len(q["options"])] if letter not in letters)
+    letters = training.answer_letters(q)
+    return next(letter for letter in training.LETTERS[: len(q["options"])] if letter not in letters)
 
 
 def test_quiz_answered_right_and_wrong_keeps_score_across_reload(page_factory, site_url, quizzes):
@@ -225,7 +225,7 @@ def test_quiz_answered_right_and_wrong_keeps_score_across_reload(page_factory, s
     # 作答前看不到答案
     expect(question(page, right["id"]).locator("details")).to_be_hidden()
 
-    choose(page, right["id"], drills.answer_letters(right))
+    choose(page, right["id"], training.answer_letters(right))
     expect(question(page, right["id"]).locator(".hb-quiz__feedback")).to_have_text("回答正确。")
     details = question(page, right["id"]).locator("details")
     expect(details).to_be_visible()
@@ -234,14 +234,14 @@ def test_quiz_answered_right_and_wrong_keeps_score_across_reload(page_factory, s
     expect(details.locator("a")).to_have_attribute("href", re.compile(rf"(^\.\./\.\./|/){page_path}/#"))
 
     choose(page, wrong["id"], [wrong_letter(wrong)])
-    answer = "、".join(drills.answer_letters(wrong))
+    answer = "、".join(training.answer_letters(wrong))
     expect(question(page, wrong["id"]).locator(".hb-quiz__feedback")).to_have_text(f"回答错误。正确答案是 {answer}。")
-    correct_option = question(page, wrong["id"]).locator(f"li[data-option={drills.answer_letters(wrong)[0]}]")
+    correct_option = question(page, wrong["id"]).locator(f"li[data-option={training.answer_letters(wrong)[0]}]")
     expect(correct_option).to_contain_text("（正确答案）")
     expect(question(page, wrong["id"]).locator("details")).to_be_visible()
 
     # 多选题少选一项也算错
-    choose(page, multi["id"], drills.answer_letters(multi)[:-1])
+    choose(page, multi["id"], training.answer_letters(multi)[:-1])
     expect(question(page, multi["id"]).locator(".hb-quiz__feedback")).to_contain_text("回答错误")
 
     score = page.locator(".hb-quiz[data-quiz=basics] .hb-quiz__score")
@@ -287,7 +287,7 @@ def test_trainer_can_show_and_print_answers_and_plain_print_hides_them(page_fact
         expect(answers.nth(i)).to_be_visible()
         assert answers.nth(i).evaluate("d => d.open")
     first = quizzes["basics"]["questions"][0]
-    letter = drills.answer_letters(first)[0]
+    letter = training.answer_letters(first)[0]
     expect(question(page, first["id"]).locator(f"li[data-option={letter}]")).to_contain_text("（正确答案）")
     page.get_by_role("button", name="隐藏未作答题目的答案").click()
     expect(answers.first).to_be_hidden()
@@ -389,8 +389,8 @@ def test_drill_and_quiz_work_from_the_offline_package(page_factory, offline_url,
     assert data["page"]["path"] == "drills/run"
     assert [e["offset"] for e in data["entries"] if e["type"] == "inject"] == ["T+00:00", "T+05:00"]
     page.goto(url + "training/quiz.html")
-    first = drills.load_quiz(ROOT)["basics"]["questions"][0]
-    choose(page, first["id"], drills.answer_letters(first))
+    first = training.load_quiz(ROOT)["basics"]["questions"][0]
+    choose(page, first["id"], training.answer_letters(first))
     expect(question(page, first["id"]).locator(".hb-quiz__feedback")).to_have_text("回答正确。")
     expect(question(page, first["id"]).locator("details a")).to_have_attribute(
         "href", re.compile(r"^\.\./incident/triage\.html#"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from macros import datafiles, drills
+from macros import datafiles, drills, training
 from macros.datafiles import DataError
 
 SCENARIOS = "data/drill_scenarios.yml"
@@ -57,8 +57,8 @@ def error(loader, project: Path) -> str:
 def test_loaders_are_registered_for_the_data_files():
     assert datafiles.LOADERS["drill_scenarios.yml"] is drills.load_drill_scenarios
     assert datafiles.LOADERS["drill_calendar.yml"] is drills.load_drill_calendar
-    assert datafiles.LOADERS["quiz.yml"] is drills.load_quiz
-    assert datafiles.LOADERS["glossary.yml"] is drills.load_glossary
+    assert datafiles.LOADERS["quiz.yml"] is training.load_quiz
+    assert datafiles.LOADERS["glossary.yml"] is training.load_glossary
 
 
 def test_scenario_library_covers_the_required_situations():
@@ -105,13 +105,13 @@ def test_calendar_has_all_three_kinds_and_marks_examples():
 
 
 def test_every_quiz_question_has_a_valid_answer_and_page():
-    quizzes = drills.load_quiz(ROOT)
+    quizzes = training.load_quiz(ROOT)
     assert len(quizzes) >= 5
     types = set()
     for quiz in quizzes.values():
         for question in quiz["questions"]:
-            letters = drills.answer_letters(question)
-            assert all(letter in drills.LETTERS[: len(question["options"])] for letter in letters)
+            letters = training.answer_letters(question)
+            assert all(letter in training.LETTERS[: len(question["options"])] for letter in letters)
             assert (len(letters) == 1) == (question["type"] == "single"), question["id"]
             assert (ROOT / "docs" / question["page"].split("#")[0]).is_file()
             types.add(question["type"])
@@ -119,10 +119,10 @@ def test_every_quiz_question_has_a_valid_answer_and_page():
 
 
 def test_glossary_has_the_domain_terms_and_real_abbreviations():
-    groups = drills.load_glossary(ROOT)
+    groups = training.load_glossary(ROOT)
     terms = {term["term"] for group in groups.values() for term in group["terms"]}
     assert {"补打", "红冲", "数电票", "负载均衡", "主备切换", "增量同步", "同步延迟", "慢查询", "回滚"} <= terms
-    abbreviations = dict(drills.load_abbreviations(ROOT))
+    abbreviations = dict(training.load_abbreviations(ROOT))
     assert {"RTO", "RPO", "CPU", "OCR"} <= set(abbreviations)
     assert not {"P1", "P2", "P3", "P4"} & set(abbreviations)
 
@@ -224,7 +224,7 @@ def test_code_word_must_say_whether_it_is_an_example(project):
 def test_single_choice_answer_outside_the_options(project):
     edit(project, QUIZ, "answer: B", "answer: E", after="id: first_step_global")
     line = line_of(project, QUIZ, "- id: first_step_global")
-    message = error(drills.load_quiz, project)
+    message = error(training.load_quiz, project)
     assert message.startswith(f"{QUIZ}:{line}: quizzes.basics.questions[0]:"), message
     assert "'E'" in message and "4 个选项" in message
 
@@ -232,7 +232,7 @@ def test_single_choice_answer_outside_the_options(project):
 def test_single_choice_with_two_answers(project):
     edit(project, QUIZ, "answer: C", "answer: [B, C]", after="id: runbook_order")
     line = line_of(project, QUIZ, "- id: runbook_order")
-    message = error(drills.load_quiz, project)
+    message = error(training.load_quiz, project)
     assert message.startswith(f"{QUIZ}:{line}: quizzes.basics.questions[1]:"), message
     assert "单选题" in message
 
@@ -240,21 +240,21 @@ def test_single_choice_with_two_answers(project):
 def test_multiple_choice_with_one_answer(project):
     edit(project, QUIZ, "answer: [A, B, D]", "answer: [A]", after="id: first_call_steps")
     line = line_of(project, QUIZ, "- id: first_call_steps")
-    message = error(drills.load_quiz, project)
+    message = error(training.load_quiz, project)
     assert message.startswith(f"{QUIZ}:{line}: quizzes.basics.questions[4]:"), message
     assert "多选题" in message
 
 
 def test_duplicate_question_id(project):
     edit(project, QUIZ, "id: first_error", "id: overload_before_restart")
-    message = error(drills.load_quiz, project)
+    message = error(training.load_quiz, project)
     assert "quizzes.operations.questions[1]" in message and "quizzes.operations.questions[0]" in message
 
 
 def test_quiz_page_must_exist(project):
     edit(project, QUIZ, "page: incident/roles.md\n", "page: incident/role.md\n")
     line = line_of(project, QUIZ, "- id: unknown_role")
-    message = error(drills.load_quiz, project)
+    message = error(training.load_quiz, project)
     assert message.startswith(f"{QUIZ}:{line}: quizzes.basics.questions[2]:"), message
     assert "docs/incident/role.md" in message
 
@@ -264,13 +264,13 @@ def test_quiz_page_must_exist(project):
 
 def test_duplicate_glossary_term(project):
     line = edit(project, GLOSSARY, "- term: 作废", "- term: 红冲")
-    message = error(drills.load_glossary, project)
+    message = error(training.load_glossary, project)
     assert message.startswith(f"{GLOSSARY}:{line}: groups.invoice.terms[3]:"), message
 
 
 def test_see_must_point_to_a_term(project):
     edit(project, GLOSSARY, "see: [健康检查]", "see: [心跳检查]")
-    message = error(drills.load_glossary, project)
+    message = error(training.load_glossary, project)
     assert "心跳检查" in message and "groups.operations.terms[0]" in message
 
 
@@ -279,14 +279,14 @@ def test_malformed_abbreviation_line(project):
     lines = path.read_text(encoding="utf-8").splitlines()
     lines.insert(2, "RTO = 恢复时间目标")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    message = error(drills.load_glossary, project)
+    message = error(training.load_glossary, project)
     assert message.startswith("includes/abbreviations.md:3:"), message
 
 
 def test_duplicate_abbreviation(project):
     path = project / "includes" / "abbreviations.md"
     path.write_text(path.read_text(encoding="utf-8") + "*[CPU]: 重复\n", encoding="utf-8")
-    message = error(drills.load_glossary, project)
+    message = error(training.load_glossary, project)
     assert "缩写 CPU" in message and "重复" in message
 
 

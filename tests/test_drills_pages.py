@@ -11,7 +11,7 @@ import pytest
 from lxml import html
 
 from conftest import ROOT
-from macros import drills
+from macros import drills, training
 
 
 def page(built_site: Path, path: str):
@@ -136,7 +136,7 @@ def test_learning_paths_cover_four_roles_and_the_totals_add_up():
 
 def test_quiz_page_shows_questions_with_hidden_answers_without_javascript(built_site):
     doc = page(built_site, "training/quiz")
-    quizzes = drills.load_quiz(ROOT)
+    quizzes = training.load_quiz(ROOT)
     questions = doc.xpath("//div[contains(@class, 'hb-quiz__question')]")
     assert len(questions) == sum(len(q["questions"]) for q in quizzes.values())
     for node in questions:
@@ -160,7 +160,7 @@ def test_trainer_guide_has_a_timed_plan_and_exercises(built_site):
 
 def test_glossary_terms_have_anchors_and_links(built_site):
     doc = page(built_site, "reference/glossary")
-    groups = drills.load_glossary(ROOT)
+    groups = training.load_glossary(ROOT)
     for group in groups.values():
         for term in group["terms"]:
             dt = doc.xpath(f"//dt[normalize-space()='{term['term']}']")
@@ -169,7 +169,7 @@ def test_glossary_terms_have_anchors_and_links(built_site):
                 assert dt[0].getnext().xpath(".//a/@href"), term["term"]
     # 缩写表里的每个缩写在本页都带悬停说明
     titles = {a.text: a.get("title") for a in doc.xpath("//abbr")}
-    for term, meaning in drills.load_abbreviations(ROOT):
+    for term, meaning in training.load_abbreviations(ROOT):
         assert titles.get(term) == meaning, term
 
 
