@@ -15,7 +15,8 @@ from macros import checklists, datafiles
 NODE = shutil.which("node") or "/usr/bin/node"
 ENGINE = ROOT / "docs" / "assets" / "javascripts" / "checklist-state.js"
 SCRIPTS = sorted((ROOT / "docs" / "assets" / "javascripts").glob("*.js"))
-NODE_TESTS = ROOT / "tests" / "js" / "checklist.test.js"
+#: 检查单纯逻辑与它依赖的 core.js（存储、文字、启动登记）的 Node 测试 → 至少应通过的测试数
+NODE_TESTS = {ROOT / "tests" / "js" / "checklist.test.js": 20, ROOT / "tests" / "js" / "core.test.js": 15}
 
 
 def run_node(*args: str) -> subprocess.CompletedProcess:
@@ -23,12 +24,13 @@ def run_node(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([NODE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_node_unit_tests_pass():
-    result = run_node("--test", str(NODE_TESTS))
+@pytest.mark.parametrize("node_tests", list(NODE_TESTS), ids=lambda p: p.name)
+def test_node_unit_tests_pass(node_tests):
+    result = run_node("--test", str(node_tests))
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     passed = int(re.search(r"^# pass (\d+)$", output, re.M).group(1))
-    assert passed >= 20, output
+    assert passed >= NODE_TESTS[node_tests], output
     assert re.search(r"^# fail 0$", output, re.M), output
 
 
@@ -131,3 +133,10 @@ def test_conditions_are_worded_and_escaped():
     assert "&lt;b&gt;&#124;x" in table and "<b>" not in table
     with pytest.raises(checklists.UnknownKey):
         checklists.triggers_table({}, "stop")
+
+
+def test_every_node_test_file_is_run_by_pytest():
+    """tests/js/ 下的每个 .test.js 都由某个 pytest 测试运行，否则 make test 不会发现它失败。"""
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    missing = [p.name for p in sorted((ROOT / "tests" / "js").glob("*.test.js")) if f'"{p.name}"' not in sources]
+    assert not missing, f"这些 Node 测试没有 pytest 测试运行它们：{missing}"

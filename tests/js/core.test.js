@@ -66,6 +66,8 @@ test("存储被禁用：退回内存，读写都不抛错", () => {
   assert.equal(store.read("k"), null);
   assert.equal(store.write("k", "v"), false);
   assert.equal(store.read("k"), "v");
+  store.remove("k");
+  assert.equal(store.read("k"), null);
   assert.equal(store.load("x", parseCounter, "x:backup").status, "empty");
 });
 
@@ -104,6 +106,70 @@ test("写入时配额用尽：值留在内存里，恢复后写回", () => {
   assert.equal(store.persistent, true);
   assert.equal(backend.map.get("k"), "v2");
   assert.equal(backend.map.has(core.PROBE_KEY), false, "探测用的键用完即删");
+});
+
+function quotaError() {
+  const err = new Error("quota");
+  err.name = "QuotaExceededError";
+  return err;
+}
+
+test("createStore writes through to a working backend", () => {
+  const backend = memoryBackend();
+  const store = core.createStore(() => backend);
+  assert.equal(store.persistent, true);
+  assert.equal(store.write("k", "v"), true);
+  assert.equal(backend.map.get("k"), "v");
+  assert.equal(store.read("k"), "v");
+  store.remove("k");
+  assert.equal(store.read("k"), null);
+  assert.equal(backend.map.has(core.PROBE_KEY), false);
+});
+
+test("createStore reports a full quota and recovers when a write succeeds", () => {
+  const backend = memoryBackend();
+  let full = false;
+  const setItem = backend.setItem;
+  backend.setItem = (k, v) => {
+    if (full) throw quotaError();
+    setItem(k, v);
+  };
+  const seen = [];
+  const store = core.createStore(() => backend);
+  store.onStatus((reason) => seen.push(reason));
+  full = true;
+  assert.equal(store.write("k", "v1"), false);
+  assert.equal(store.persistent, false);
+  assert.equal(store.reason, "quota");
+  assert.equal(store.read("k"), "v1", "the value is kept in memory");
+  full = false;
+  assert.equal(store.write("k", "v2"), true);
+  assert.equal(store.persistent, true);
+  assert.equal(backend.map.get("k"), "v2");
+  assert.deepEqual(seen, ["quota", null]);
+});
+
+test("createStore treats a storage that is full from the start as not persistent", () => {
+  const backend = memoryBackend();
+  backend.setItem = () => {
+    throw quotaError();
+  };
+  const store = core.createStore(() => backend);
+  assert.equal(store.persistent, false);
+  assert.equal(store.reason, "quota");
+});
+
+test("forget drops the memory copy so another tab's value is read", () => {
+  const backend = memoryBackend();
+  const store = core.createStore(() => backend);
+  backend.setItem = () => {
+    throw quotaError();
+  };
+  store.write("k", "mine");
+  backend.map.set("k", "theirs");
+  assert.equal(store.read("k"), "mine");
+  store.forget("k");
+  assert.equal(store.read("k"), "theirs");
 });
 
 test("parseJSON：解析不了时返回给定的值", () => {
