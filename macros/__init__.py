@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros import checklists, drills, facts, incident, release, service, training, tree
+from macros import business, checklists, drills, facts, incident, release, service, training, tree
 
-MODULES = (facts, release, incident, tree, checklists, service, drills, training)
+MODULES = (facts, release, incident, tree, checklists, service, drills, training, business)
 
 
 def define_env(env) -> None:
