@@ -194,7 +194,7 @@ def freeze_rules(doc: dict, src_uri: str = "business/tax-calendar.md") -> str:
     month_end = freeze_value(doc, "month_end")
     upgrade = relative_link(src_uri, "operations/upgrade.md")
     return "\n".join([
-        f"1. **征期内不做变更。** 每月 1 日到当月征期截止日（见下表），不安排维护、升级、恢复测试、压力测试和演练。"
+        "1. **征期内不做变更。** 每月 1 日到当月征期截止日（见下表），不安排维护、升级、恢复测试、压力测试和演练。"
         "截止日没有填写的月份，先查官方申报日历并填进数据文件，再排计划；不要按 15 日推算。",
         f"2. **月末不做变更。** 每月最后 {month_end}是开票高峰，同样不安排上面这些工作。工作日按国务院办公厅当年的放假通知算，"
         "调休上班的周末算工作日。",
