@@ -155,24 +155,26 @@ def _unfilled() -> str:
             "待填写</strong>")
 
 
-def _month_row(year: int, month: int, item: dict | None) -> str:
+def _month_row(month: int, item: dict | None, notes: bool) -> str:
     item = item or {}
     kinds = "月度、季度" if month in QUARTER_MONTHS else "月度"
     ends = item.get("ends")
     if ends is None:
-        end_text = f"{_unfilled()}：查官方申报日历"
-        period = f"{month} 月 1 日至截止日"
+        end_text = _unfilled()
     else:
         end_text = _date(ends) + (example_badge(FILE) if item.get("example") else "")
-        period = f"{month} 月 1 日至 {ends.day} 日"
-    note = md_text(item.get("note", ""))
-    return f"| {month} 月 | {kinds} | {period} | {end_text} | {note} |"
+    row = f"| {month} 月 | {kinds} | {end_text} |"
+    return row + f" {md_text(item.get('note', ''))} |" if notes else row
 
 
 def calendar_table(doc: dict, year: int) -> str:
+    """一年的征期表：月份、申报种类、征期截止日（征期从当月 1 日起）；有说明时多一列。"""
     entry = doc["years"][year]
-    rows = ["| 月份 | 申报 | 征期 | 征期截止日 | 说明 |", "|---|---|---|---|---|"]
-    rows += [_month_row(year, month, entry["months"].get(month)) for month in range(1, 13)]
+    months = entry["months"]
+    notes = any((item or {}).get("note") for item in months.values())
+    header = "| 月份 | 申报 | 征期截止日 |" + (" 说明 |" if notes else "")
+    rule = "|---|---|---|" + ("---|" if notes else "")
+    rows = [header, rule, *(_month_row(month, months.get(month), notes) for month in range(1, 13))]
     sources = "、".join(f"<{url}>" for url in entry["check_at"])
     lines = ["\n".join(rows), ""]
     if "source" in entry:
@@ -180,7 +182,7 @@ def calendar_table(doc: dict, year: int) -> str:
         if "url" in entry:
             title = f"[{title}]({entry['url']})"
         lines.append(f"依据：{title}，{entry['verified']} 核对。" if "verified" in entry else f"依据：{title}。")
-    lines.append(f"到这里查官方申报日历：{sources}。")
+    lines.append(f"征期从每月 1 日起到截止日止。到这里查官方申报日历：{sources}。")
     return "\n".join(lines)
 
 
