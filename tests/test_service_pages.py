@@ -11,6 +11,7 @@ from macros import datafiles, service
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["service/index.md", "service/reprint.md", "service/complaints.md", "service/user-rights.md",
+         "service/affected-users.md", "service/answers.md",
          "legal/index.md", "legal/statutes.md", "legal/consultation.md"]
 
 
@@ -90,7 +91,7 @@ def test_domain_allowed_checks_subdomains_only():
 
 def test_service_index_links_every_service_page(built_site):
     hrefs = set(article(parse(built_site, "service/index.md")).xpath(".//a/@href"))
-    for page in ("affected-users/", "reprint/", "complaints/", "user-rights/"):
+    for page in ("affected-users/", "answers/", "reprint/", "complaints/", "user-rights/"):
         assert page in hrefs, f"服务台首页缺少 {page} 的链接"
 
 
