@@ -142,3 +142,37 @@ def test_operations_index_links_every_operations_page(built_site):
     html = (built_site / "operations" / "index.html").read_text(encoding="utf-8")
     for target in ("upgrade/", "maintenance/", "backup-restore-test/", "improvement/"):
         assert f'href="{target}"' in html, target
+
+
+#: 运维页面和阈值数据里不再用的说法：高峰要分清开票高峰（月末）和申报高峰（征期），维护不放在征期里。
+OUTDATED = [
+    ("申报高峰前", "月末是开票高峰，申报高峰是征期"),
+    ("季末申报", "月末、季末是开票高峰，申报高峰是征期"),
+    ("每月第一个工作日", "每月第一个工作日在征期里，维护放在征期结束后、月末之前"),
+    ("冲红", "写“红冲”"),
+    ("数据丢失目标", "写“恢复点目标”"),
+    ("开票单位", "写“开票方”"),
+    ("READ-DO", "写“逐项执行”"),
+    ("DO-CONFIRM", "写“执行后核对”"),
+]
+OWN_FILES = [*sorted((ROOT / "docs" / "operations").glob("*.md")),
+             *(ROOT / "data" / name for name in ("maintenance_thresholds.yml", "upgrade_thresholds.yml",
+                                                  "sync_alerts.yml"))]
+
+
+@pytest.mark.parametrize("path", OWN_FILES, ids=[p.name for p in OWN_FILES])
+def test_operations_use_current_terms(path):
+    text = path.read_text(encoding="utf-8")
+    for word, hint in OUTDATED:
+        assert word not in text, f"{path.relative_to(ROOT)} 写了“{word}”：{hint}"
+
+
+def test_reworded_items_keep_their_ids():
+    """改了文字的条目用 data-item 保留原来的编号（由旧文字算出的 t-xxxxxxxx），已有的勾选不丢。"""
+    for path in sorted((ROOT / "docs").rglob("*.md")):
+        for line, _attrs, items in checklists_in(path):
+            ids = [m.group(1) for item in items for m in [re.search(r'data-item="([^"]*)"', item)] if m]
+            where = f"{path.relative_to(ROOT)}:{line}"
+            assert len(ids) == len(set(ids)), f"{where}: data-item 重复"
+            for item_id in ids:
+                assert re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", item_id), f"{where}: 编号写法不对：{item_id}"

@@ -11,6 +11,7 @@ from macros import datafiles, service
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["service/index.md", "service/reprint.md", "service/complaints.md", "service/user-rights.md",
+         "service/affected-users.md", "service/answers.md",
          "legal/index.md", "legal/statutes.md", "legal/consultation.md"]
 
 
@@ -90,7 +91,7 @@ def test_domain_allowed_checks_subdomains_only():
 
 def test_service_index_links_every_service_page(built_site):
     hrefs = set(article(parse(built_site, "service/index.md")).xpath(".//a/@href"))
-    for page in ("affected-users/", "reprint/", "complaints/", "user-rights/"):
+    for page in ("affected-users/", "answers/", "reprint/", "complaints/", "user-rights/"):
         assert page in hrefs, f"服务台首页缺少 {page} 的链接"
 
 
@@ -106,3 +107,22 @@ def test_pages_pass_copywriting_lint():
         path = ROOT / "docs" / page
         result = autocorrect.lint_for(path.read_text(encoding="utf-8"), str(path))
         assert not result.lines, f"{page}: {result.lines}"
+
+
+#: 数电发票时代不再用的说法，以及术语的统一写法（左边的写法不要出现）。
+OUTDATED = [
+    ("冲红", "写“红冲”"),
+    ("开具日期", "字段名写“开票日期”"),
+    ("申报高峰", "月末是开票高峰，申报高峰是征期，写清是哪一个"),
+    ("READ-DO", "写“逐项执行”"),
+    ("DO-CONFIRM", "写“执行后核对”"),
+    ("具有法律效力", "打印件是复制件；只有“同等法律效力”（电子发票与纸质发票）可以写"),
+]
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in (ROOT / "docs" / "service").glob("*.md")))
+def test_service_pages_use_current_terms(page):
+    text = (ROOT / "docs" / "service" / page).read_text(encoding="utf-8")
+    for word, hint in OUTDATED:
+        hits = [line for line in text.splitlines() if word in line and "同等法律效力" not in line]
+        assert not hits, f"service/{page} 写了“{word}”：{hint}"
