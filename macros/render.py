@@ -18,8 +18,8 @@ def example_badge(file: str = "contacts.yml") -> str:
 
 def unverified_badge(check_at: str | None = None) -> str:
     """未核实的公开事实后面的“未核实”标记；check_at 是应当到哪里核对它的官方网址。"""
-    where = f"请以 {check_at} 公布的为准" if check_at else "请以官方公布的为准"
-    return (f'<span class="hb-unverified" title="未核实：还没有人到官方来源核对过这一项，{escape(where)}">'
+    where = f"以 {check_at} 公布的现行规定为准" if check_at else "以官方公布的现行规定为准"
+    return (f'<span class="hb-unverified" title="未核实：本条尚未经人工核实，{escape(where)}">'
             "未核实</span>")
 
 
