@@ -71,14 +71,51 @@ def open_file(root: Path, name: str) -> tuple[Any, Where]:
     return load_yaml(path, root), Where(rel(path, root))
 
 
+# ---------------------------------------------------------------- 核实状态
+
+#: 公开事实的核实状态：省略或 false 表示未核实；有人到 check_at 所指的官方来源核对过，写
+#: ``verified: {date: 核对日期, by: 核对人的角色}``。生产构建遇到未核实的事实会停止并逐条列出。
+VERIFIED = Record({"date": is_date, "by": is_text}, {"note": is_text})
+CONFIDENCE = {"high": "高", "medium-high": "较高", "medium": "中"}
+
+
+def is_verified(entry: Any) -> bool:
+    """条目是否已由人到官方来源核对过。"""
+    return isinstance(entry, dict) and isinstance(entry.get("verified"), dict)
+
+
+def check_verified(where: Where, entry: Any, label: str) -> None:
+    """verified 只能省略、写 false，或写 {date: 日期, by: 角色}。"""
+    value = entry.get("verified", False) if isinstance(entry, dict) else False
+    if value is False:
+        return
+    if isinstance(value, dict):
+        if True in value:
+            where.add(value, f"{label}.verified 写 date，不要写 on（YAML 把 on 读成 true）")
+            return
+        VERIFIED.check(where, value, f"{label}.verified")
+        return
+    where.add(entry, f"{label} 的字段 verified 取值无效：{value!r}（未核实写 false；"
+                     "有人在官方来源核对过，写 {date: 核对日期, by: 角色}）")
+
+
+def check_official(where: Where, entry: dict, label: str, field: str, url: str, domains: list[str]) -> None:
+    """核对处必须是 data/external_domains.yml 允许的官方域名。"""
+    from urllib.parse import urlsplit
+    host = (urlsplit(url).hostname or "").lower()
+    if not any(host == d or host.endswith("." + d) for d in domains):
+        where.add(entry, f"{label} 的 {field} {url} 不在 data/external_domains.yml 允许的官方域名内")
+
+
 # ---------------------------------------------------------------- 事实与联系方式
 
 FACT_KINDS = {"phone", "duration", "text"}
-CONTACT_KINDS = {"phone", "email", "text"}
+CONTACT_KINDS = {"phone", "email", "text", "url", "duration"}
 
 FACT = Record(
-    {"name": is_text, "value": is_scalar, "kind": lambda v: v in FACT_KINDS, "source": is_text, "verified": is_date},
-    {"unit": is_text, "url": is_https, "note": is_text},
+    {"name": is_text, "value": is_scalar, "kind": lambda v: v in FACT_KINDS, "source": is_text},
+    {"unit": is_text, "check_at": is_https, "verified": lambda v: True, "example": is_bool,
+     "confidence": lambda v: v in CONFIDENCE, "note": is_text},
 )
 CONTACT = Record(
     {"role": is_text, "value": is_scalar, "kind": lambda v: v in CONTACT_KINDS},
@@ -89,14 +126,27 @@ CONTACT = Record(
 @datafile("facts.yml")
 def load_facts(root: Path = ROOT) -> Mapping:
     doc, where = open_file(root, "facts.yml")
+    domains = load_external_domains(root)
     entries = keyed_entries(where, doc, "facts")
     for key, entry in entries.items():
-        if not FACT.check(where, entry, f"facts.{key}"):
+        label = f"facts.{key}"
+        check_verified(where, entry, label)
+        if not FACT.check(where, entry, label):
             continue
+        if "check_at" in entry and "example" in entry:
+            where.add(entry, f"{label} 同时写了 check_at 和 example：公开事实写 check_at，本单位自定的值写 example")
+        elif "check_at" in entry:
+            check_official(where, entry, label, "check_at", entry["check_at"], domains)
+        elif "example" in entry:
+            if "verified" in entry:
+                where.add(entry, f"{label} 是本单位自定的值（example），不写 verified")
+        else:
+            where.add(entry, f"{label} 缺少字段 check_at：公开事实写明到哪个官方网址核对；"
+                             "本单位自定的值写 example（示例值写 true，本单位批准的值写 false）")
         if entry["kind"] == "phone" and not re.fullmatch(r"\d{5,}", str(entry["value"])):
-            where.add(entry, f"facts.{key} 的电话号码应当是纯数字字符串：{entry['value']!r}")
+            where.add(entry, f"{label} 的电话号码应当是纯数字字符串：{entry['value']!r}")
         if entry["kind"] == "duration" and "unit" not in entry:
-            where.add(entry, f"facts.{key} 是期限，必须写 unit")
+            where.add(entry, f"{label} 是期限，必须写 unit")
     where.done()
     return entries
 
@@ -106,9 +156,44 @@ def load_contacts(root: Path = ROOT) -> Mapping:
     doc, where = open_file(root, "contacts.yml")
     entries = keyed_entries(where, doc, "contacts")
     for key, entry in entries.items():
-        CONTACT.check(where, entry, f"contacts.{key}")
+        label = f"contacts.{key}"
+        if not CONTACT.check(where, entry, label):
+            continue
+        if entry["kind"] == "url" and not is_https(entry["value"]):
+            where.add(entry, f"{label} 是网址，应当以 https:// 开头：{entry['value']!r}")
     where.done()
     return entries
+
+
+ONCALL = Record({"extension": is_text, "mobile": is_text, "hours": is_text}, {"example": is_bool, "note": is_text})
+SERVICE = Record({"name": is_text, "hosts": is_text_list, "purpose": is_text, "owner": is_text},
+                 {"example": is_bool, "note": is_text})
+SERVICE_POINT = Record({"name": is_text, "address": is_text, "hours": is_text, "phone": is_text},
+                       {"example": is_bool, "note": is_text})
+ORGANISATION_LISTS = {"oncall": ONCALL, "services": SERVICE, "service_points": SERVICE_POINT}
+
+
+@datafile("organisation.yml")
+def load_organisation(root: Path = ROOT) -> Mapping:
+    """本单位的清单：值班角色、服务与服务器、服务网点。值班的分机和手机引用 data/contacts.yml 的键。"""
+    doc, where = open_file(root, "organisation.yml")
+    contacts = load_contacts(root)
+    doc = require_mapping(where, doc, "文件顶层")
+    if set(doc) != set(ORGANISATION_LISTS):
+        raise where.fatal(doc, f"文件顶层应当只有 {'、'.join(ORGANISATION_LISTS)}，实际为 {sorted(doc)}")
+    for top, record in ORGANISATION_LISTS.items():
+        items = doc[top]
+        if not isinstance(items, list) or not items:
+            where.add(doc, f"{top} 应当是非空列表")
+            continue
+        for index, item in enumerate(items):
+            label = f"{top}[{index}]"
+            if record.check(where, item, label) and top == "oncall":
+                for field in ("extension", "mobile"):
+                    if item[field] not in contacts:
+                        where.add(item, f"{label}.{field} 应当是 data/contacts.yml 中的键：{item[field]!r}")
+    where.done()
+    return doc
 
 
 @datafile("external_domains.yml")
@@ -173,4 +258,30 @@ def example_values(root: Path = ROOT) -> list[str]:
 
     for path in sorted((root / "data").glob("*.yml")):
         walk(load_yaml(path, root), "", rel(path, root))
+    return found
+
+
+def unverified_facts(root: Path = ROOT) -> list[str]:
+    """列出所有还没有人到官方来源核对过的公开事实，每条形如
+    ``data/facts.yml:7: facts.hotline_tax 未核实（核对处 https://www.chinatax.gov.cn/）``。
+
+    公开事实：data/facts.yml 中写了 check_at 的条目、data/statutes.yml 的法规和网站渠道、
+    data/holidays.yml 的各年放假安排。"""
+    found: list[str] = []
+
+    def add(file: str, path: str, entry: dict, check_at: str) -> None:
+        if not is_verified(entry):
+            found.append(f"{file}:{getattr(entry, 'line', 0)}: {path} 未核实（核对处 {check_at}）")
+
+    for key, entry in LOADERS["facts.yml"](root).items():
+        if "check_at" in entry:
+            add("data/facts.yml", f"facts.{key}", entry, entry["check_at"])
+    legal = LOADERS["statutes.yml"](root)
+    for key, entry in legal["statutes"].items():
+        add("data/statutes.yml", f"statutes.{key}", entry, entry["check_at"])
+    for key, entry in legal["channels"].items():
+        if "url" in entry:
+            add("data/statutes.yml", f"channels.{key}", entry, entry["url"])
+    for year, entry in LOADERS["holidays.yml"](root).items():
+        add("data/holidays.yml", f"years.{year}", entry, entry["url"])
     return found

@@ -16,6 +16,21 @@ def example_badge(file: str = "contacts.yml") -> str:
     return f'<span class="hb-example" title="示例值：部署前在 data/{file} 中替换">示例</span>'
 
 
+def unverified_badge(check_at: str | None = None) -> str:
+    """未核实的公开事实后面的“未核实”标记；check_at 是应当到哪里核对它的官方网址。"""
+    where = f"以 {check_at} 公布的现行规定为准" if check_at else "以官方公布的现行规定为准"
+    return (f'<span class="hb-unverified" title="未核实：本条尚未经人工核实，{escape(where)}">'
+            "未核实</span>")
+
+
+def verification(entry: dict, check_at: str | None = None) -> str:
+    """公开事实的核实状态：核对过的写“日期 角色 核实”，否则是“未核实”标记。"""
+    verified = entry.get("verified")
+    if isinstance(verified, dict):
+        return f"{verified['date'].isoformat()} {escape(verified['by'])}核实"
+    return unverified_badge(check_at)
+
+
 def cell(text: Any) -> str:
     """表格单元格：转义 HTML，去掉会破坏 Markdown 表格的竖线和换行。"""
     return escape(str(text)).replace("|", "&#124;").replace("\n", " ")

@@ -28,8 +28,10 @@ def test_contacts_page_marks_every_example_value(built_site):
     contacts = datafiles.load_contacts(ROOT)
     examples = [c for c in contacts.values() if c.get("example")]
     assert html.count('class="hb-example"') >= len(examples)
-    for contact in contacts.values():
-        assert contact["role"] in html
+    oncall_mobiles = {item["mobile"] for item in datafiles.load_organisation(ROOT)["oncall"]}
+    for key, contact in contacts.items():
+        if key not in oncall_mobiles:  # 值班手机在值班表里按角色一行显示
+            assert contact["role"] in html, key
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +60,116 @@ def test_hand_typed_values_are_found(text, key, compiled):
 @pytest.mark.parametrize("text", ["发票号码 123660 不是热线", "第 7 步", "{{ hotline(\"hotline_tax\") }}"])
 def test_other_numbers_are_not_flagged(text, compiled):
     assert handtyped.find(text, compiled) == []
+
+
+# ---------------------------------------------------------------- 核实状态与本单位的值
+
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from macros.datafiles import DataError  # noqa: E402
+
+
+@pytest.fixture
+def data_root(tmp_path) -> Path:
+    (tmp_path / "data").mkdir()
+    for name in ("facts.yml", "external_domains.yml", "contacts.yml", "organisation.yml"):
+        shutil.copy(ROOT / "data" / name, tmp_path / "data" / name)
+    return tmp_path
+
+
+def edit(root: Path, name: str, old: str, new: str) -> str:
+    path = root / "data" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text.replace(old, new, 1)
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+def test_every_public_fact_says_where_to_check_it_and_none_claims_verification():
+    facts = datafiles.load_facts(ROOT)
+    for key, fact in facts.items():
+        assert "check_at" in fact or "example" in fact, key
+        assert not datafiles.is_verified(fact), f"{key}：没有人到官方网站核对过，不能写成已核实"
+
+
+def test_new_business_facts_are_present():
+    facts = datafiles.load_facts(ROOT)
+    assert facts["invoice_number_digits"]["value"] == "20 位"
+    assert (facts["red_confirm_window"]["value"], facts["red_confirm_window"]["unit"]) == (72, "小时")
+    assert facts["red_confirm_window"]["confidence"] == "medium"
+    assert facts["hotline_cyber_incident"]["value"] == "12387"
+    assert facts["hotline_cyber_incident"]["confidence"] == "medium"
+    assert facts["verification_platform"]["check_at"].startswith("https://inv-veri.chinatax.gov.cn")
+    assert "15 日" in facts["filing_period"]["value"]
+    for key, fact in facts.items():
+        if fact.get("confidence") == "medium":
+            assert "可信度中" in fact.get("note", ""), f"{key} 的说明要写明可信度中等的依据"
+
+
+@pytest.mark.parametrize("old, new, needle, message", [
+    ("    check_at: https://www.chinatax.gov.cn/\n    verified: false\n    note: >-\n      全国统一",
+     "    verified: false\n    note: >-\n      全国统一", "name: 纳税缴费服务热线", "facts.hotline_tax 缺少字段 check_at"),
+    ("    check_at: https://www.12315.cn/", "    check_at: https://12315.example.com/", "name: 全国消费者投诉举报热线",
+     "不在 data/external_domains.yml"),
+    ("    check_at: https://www.12315.cn/\n    verified: false",
+     "    check_at: https://www.12315.cn/\n    verified: 2026-11-28", "name: 全国消费者投诉举报热线", "未核实写 false"),
+    ("    check_at: https://www.12315.cn/\n    verified: false",
+     "    check_at: https://www.12315.cn/\n    verified: {on: 2026-11-28, by: 法务联络人}", "verified: {on:",
+     "写 date，不要写 on"),
+    ("    source: 本单位服务承诺\n    example: true",
+     "    source: 本单位服务承诺\n    example: true\n    check_at: https://www.gov.cn/", "name: 投诉调查期限",
+     "同时写了 check_at 和 example"),
+    ("    confidence: medium-high\n    note: 数电发票", "    confidence: low\n    note: 数电发票",
+     "name: 数电发票号码位数", "confidence 取值无效"),
+])
+def test_fact_errors_name_file_and_line(data_root, old, new, needle, message):
+    text = edit(data_root, "facts.yml", old, new)
+    with pytest.raises(DataError) as info:
+        datafiles.load_facts(data_root)
+    expected = f"data/facts.yml:{line_of(text, needle)}: "
+    assert any(line.startswith(expected) and message in line for line in str(info.value).splitlines()), info.value
+
+
+def test_fact_macro_marks_unverified_and_example_values():
+    from macros.facts import fact_badge
+    facts = datafiles.load_facts(ROOT)
+    assert 'class="hb-unverified"' in fact_badge(facts["hotline_tax"])
+    assert facts["hotline_tax"]["check_at"] in fact_badge(facts["hotline_tax"])
+    assert 'class="hb-example"' in fact_badge(facts["complaint_investigation"])
+    verified = dict(facts["hotline_tax"], verified={"date": __import__("datetime").date(2026, 12, 1), "by": "法务联络人"})
+    assert fact_badge(verified) == ""
+
+
+def test_organisation_values_are_examples_until_filled():
+    contacts = datafiles.load_contacts(ROOT)
+    for key in ("ops_oncall_mobile", "incident_lead_mobile", "dba_oncall_mobile", "network_oncall_mobile",
+                "oncall_rota", "public_hotline", "complaint_form", "tax_tech_contact", "dashboards",
+                "log_location", "backup_location", "issuing_model", "client_requirements", "appeal_time_limit"):
+        assert contacts[key]["example"] is True, key
+    for key, contact in contacts.items():
+        value = str(contact["value"])
+        if contact["kind"] == "url":
+            assert ".example.invalid" in value, f"{key}：示例网址要用 example.invalid"
+        assert not __import__("re").search(r"1[3-9]\d[- ]?\d{4}[- ]?\d{4}", value), f"{key} 像真实手机号"
+    organisation = datafiles.load_organisation(ROOT)
+    assert all(item["example"] for items in organisation.values() for item in items)
+
+
+def test_oncall_roles_have_a_mobile(data_root):
+    edit(data_root, "organisation.yml", "    mobile: dba_oncall_mobile", "    mobile: dba_oncall_pager")
+    with pytest.raises(DataError, match=r"data/organisation.yml:\d+: oncall\[2\]\.mobile 应当是 data/contacts.yml 中的键"):
+        datafiles.load_organisation(data_root)
+
+
+def test_contacts_page_shows_every_value(built_site):
+    html = (built_site / "reference" / "contacts" / "index.html").read_text(encoding="utf-8")
+    from html import escape
+    for key, contact in datafiles.load_contacts(ROOT).items():
+        assert escape(str(contact["value"]), quote=False) in html, key
+    for item in datafiles.load_organisation(ROOT)["service_points"]:
+        assert item["address"] in html and item["hours"] in html

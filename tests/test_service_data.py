@@ -1,4 +1,5 @@
-"""data/holidays.yml 与 data/statutes.yml 的校验：真实数据通过；每种错误都报出文件和行号。"""
+"""data/holidays.yml 与 data/statutes.yml 的校验：真实数据通过；每种错误都报出文件和行号；
+核实状态只能是“未核实”或“谁在哪天核对过”。"""
 from __future__ import annotations
 
 import datetime as dt
@@ -62,7 +63,8 @@ def test_real_holidays_are_valid():
     years = service.load_holidays(ROOT)
     assert 2026 in years
     for entry in years.values():
-        assert entry["source"] and entry["verified"] and entry["url"].startswith("https://")
+        assert entry["source"] and entry["url"].startswith("https://")
+        assert entry.get("verified", False) is False or datafiles.is_verified(entry)
 
 
 def test_2026_matches_the_official_notice():
@@ -106,14 +108,22 @@ def test_holiday_errors_name_file_and_line(data_root, old, new, needle, message)
     assert line == line_of(text, needle)
 
 
-@pytest.mark.parametrize("field", ["source", "verified"])
-def test_holiday_year_needs_source_and_verified(data_root, field):
+@pytest.mark.parametrize("field", ["source", "url"])
+def test_holiday_year_needs_source_and_url(data_root, field):
     text = (data_root / HOLIDAYS).read_text(encoding="utf-8")
     removed = next(line for line in text.splitlines() if line.startswith(f"    {field}:"))
     text = edit(data_root, HOLIDAYS, removed + "\n", "")
     file, line, detail = error_of(service.load_holidays, data_root)
     assert (file, detail) == (HOLIDAYS, f"years.2026 缺少字段 {field}")
     assert line == line_of(text, "2026:") + 1  # 报在 2026 年条目的第一行
+
+
+def test_holiday_verified_date_alone_is_rejected(data_root):
+    """只写一个日期说不清谁核对过：要写 false，或写 {date, by}。"""
+    text = edit(data_root, HOLIDAYS, "    verified: false\n", "    verified: 2026-11-28\n")
+    file, line, detail = error_of(service.load_holidays, data_root)
+    assert "verified 取值无效" in detail and "未核实写 false" in detail
+    assert line == line_of(text, "2026:") + 1
 
 
 def test_holiday_years_must_be_contiguous(data_root):
@@ -129,7 +139,7 @@ def test_holiday_years_must_be_contiguous(data_root):
 NEXT_YEAR = """  2027:
     source: 国务院办公厅关于2027年部分节假日安排的通知
     url: https://www.gov.cn/zhengce/
-    verified: 2026-11-28
+    verified: false
     holidays:
       - name: 元旦
         days_off: {from: 2027-01-01, to: 2027-01-03}
@@ -171,28 +181,63 @@ def test_real_statutes_are_valid():
         "中华人民共和国网络安全法", "中华人民共和国数据安全法", "中华人民共和国个人信息保护法",
     } <= titles
     for entry in [*legal["statutes"].values(), *legal["channels"].values()]:
-        if "url" in entry:
-            host = urlsplit(entry["url"]).hostname
-            assert any(host == d or host.endswith("." + d) for d in domains), entry["url"]
-            assert isinstance(entry["verified"], dt.date)
+        url = entry.get("check_at") or entry.get("url")
+        if url:
+            host = urlsplit(url).hostname
+            assert any(host == d or host.endswith("." + d) for d in domains), url
+            assert entry.get("verified", False) is False or datafiles.is_verified(entry)
     for entry in legal["statutes"].values():
         assert entry["issuer"] and entry["scope"] and entry["topics"]
         assert not re.search(r"第\s*\S{1,4}\s*条", entry["scope"])
 
 
+def test_statutes_note_latest_amendments():
+    """《发票业务事实》中的修改与施行日期都记在数据里。"""
+    statutes = service.load_statutes(ROOT)["statutes"]
+    assert statutes["invoice_measures"]["change"] == {"event": "修改", "date": dt.date(2023, 7, 20),
+                                                      "by": "国务院令第764号"}
+    assert statutes["invoice_measures"]["article"]["number"] == "第三条"
+    assert statutes["invoice_rules"]["change"]["in_force"] == dt.date(2024, 3, 1)
+    assert statutes["vat_law"]["change"] == {"event": "通过", "date": dt.date(2024, 12, 25),
+                                             "in_force": dt.date(2026, 1, 1)}
+    assert statutes["tax_collection_rules"]["article"]["number"] == "第一百零九条"
+    assert statutes["cybersecurity"]["change"]["in_force"] == dt.date(2026, 1, 1)
+    assert statutes["incident_reporting"]["change"]["in_force"] == dt.date(2025, 11, 1)
+    assert statutes["electronic_vouchers"]["number"] == "财会〔2020〕6号"
+
+
+def test_nothing_claims_verification_nobody_did():
+    """没有人打开过官方网站：全部公开事实都是未核实，生产构建会把它们全部列出。"""
+    listed = datafiles.unverified_facts(ROOT)
+    legal = service.load_statutes(ROOT)
+    public_facts = [f for f in datafiles.load_facts(ROOT).values() if "check_at" in f]
+    web_channels = [c for c in legal["channels"].values() if "url" in c]
+    expected = (len(public_facts) + len(legal["statutes"]) + len(web_channels)
+                + len(service.load_holidays(ROOT)))
+    assert len(listed) == expected
+    assert all(re.match(r"^data/\w+\.yml:\d+: \S+ 未核实（核对处 https://", line) for line in listed)
+
+
 STATUTE_CASES = [
-    ("url: https://www.gov.cn/zhengce/\n    verified", "url: https://www.mof.gov.cn/\n    verified",
+    ("check_at: https://www.gov.cn/zhengce/\n    verified", "check_at: https://laws.example.com/\n    verified",
      "title: 会计档案管理办法", "不在 data/external_domains.yml"),
     ("事件响应和演练以此为背景。", "事件响应依据第二十五条。", "title: 中华人民共和国网络安全法", "条文序号"),
     ("use: 在线提交消费投诉和举报。", "use: 在线投诉，或拨打 95123。", "name: 全国 12315 平台", "电话号码只能来自"),
     ("title: 中华人民共和国电子签名法", "title: 《中华人民共和国电子签名法》", "《中华人民共和国电子签名法》",
      "不带书名号"),
-    ("topics: [data_protection]\n    source: 国家法律法规数据库\n    url: https://flk.npc.gov.cn/\n"
-     "    verified: 2026-11-28\n  data_security",
-     "topics: [privacy]\n    source: 国家法律法规数据库\n    url: https://flk.npc.gov.cn/\n"
-     "    verified: 2026-11-28\n  data_security", "title: 中华人民共和国网络安全法", "topics 取值无效"),
+    ("topics: [data_protection]\n    source: 国家法律法规数据库\n    check_at: https://flk.npc.gov.cn/\n"
+     "    verified: false\n    confidence: medium-high",
+     "topics: [privacy]\n    source: 国家法律法规数据库\n    check_at: https://flk.npc.gov.cn/\n"
+     "    verified: false\n    confidence: medium-high", "title: 中华人民共和国网络安全法", "topics 取值无效"),
     ("hotline: hotline_legal", "hotline: hotline_lawyer", "hotline: hotline_lawyer", "电话号码键"),
     ("kind: 部门规章", "kind: 通知", "title: 中华人民共和国发票管理办法实施细则", "kind 取值无效"),
+    ("      number: 第三条", "      number: 第3条", "number: 第3条", "article number 取值无效"),
+    ("{event: 修改, date: 2025-10-28, in_force: 2026-01-01}", "{event: 修改, date: 2026-10-28, in_force: 2026-01-01}",
+     "2026-10-28", "早于修改日期"),
+    ("{event: 修改, date: 2023-07-20", "{event: 修改, on: 2023-07-20", "on: 2023-07-20", "change 有未知字段 True"),
+    ("    verified: false\n    confidence: high\n  consumer_protection:",
+     "    verified: {date: 2026-12-01}\n    confidence: high\n  consumer_protection:",
+     "verified: {date: 2026-12-01}", "statutes.vat_law.verified 缺少字段 by"),
 ]
 
 
@@ -205,11 +250,28 @@ def test_statute_errors_name_file_and_line(data_root, old, new, needle, message)
     assert line == line_of(text, needle)
 
 
-def test_statute_needs_verified(data_root):
-    text = edit(data_root, STATUTES, "    verified: 2026-11-28\n  tax_collection:", "  tax_collection:")
+def test_statute_needs_check_at(data_root):
+    text = edit(data_root, STATUTES, "    source: 国家税务总局网站\n    check_at: https://www.chinatax.gov.cn/\n",
+                "    source: 国家税务总局网站\n")
     file, line, detail = error_of(service.load_statutes, data_root)
-    assert detail == "statutes.invoice_rules 缺少字段 verified"
+    assert detail == "statutes.invoice_rules 缺少字段 check_at"
     assert line == line_of(text, "title: 中华人民共和国发票管理办法实施细则")
+
+
+def test_verified_statute_leaves_the_unverified_list(data_root):
+    """有人核对过，写上日期和角色：这一条不再列为未核实，页面显示核实日期。"""
+    before = datafiles.unverified_facts(data_root)
+    edit(data_root, STATUTES, "    kind: 法律\n    change: {event: 通过",
+         "    kind: 法律\n    verified: {date: 2026-12-01, by: 法务联络人}\n    change: {event: 通过")
+    edit(data_root, STATUTES, "    verified: false\n    confidence: high\n  consumer_protection:",
+         "    confidence: high\n  consumer_protection:")
+    after = datafiles.unverified_facts(data_root)
+    assert [line for line in before if "statutes.vat_law " in line]
+    assert not [line for line in after if "statutes.vat_law " in line]
+    assert len(after) == len(before) - 1
+    from macros.render import verification
+    entry = service.load_statutes(data_root)["statutes"]["vat_law"]
+    assert verification(entry) == "2026-12-01 法务联络人核实"
 
 
 def test_statute_phone_number_from_facts_is_allowed(data_root):

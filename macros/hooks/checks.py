@@ -1,7 +1,7 @@
 """构建钩子（检查）：构建开始时校验全部数据文件，逐页校验元数据、页面类型规则和手写的数据值。
 
 任何一项不合格都抛出 PluginError，构建停止；信息里写明文件和行号，一个文件的问题一次列全。
-生产构建（HANDBOOK_ENV=production）遇到示例值时停止并列出全部示例值。
+生产构建（HANDBOOK_ENV=production）遇到示例值或未核实的公开事实时停止，并把它们全部列出。
 """
 from __future__ import annotations
 
@@ -30,6 +30,22 @@ def check_data(root: Path) -> list[str]:
     return store.for_root(root).validate_all()
 
 
+def production_refusals(root: Path) -> list[str]:
+    """生产构建不接受的内容：示例值和未核实的公开事实，各自逐条列出（文件:行号: 条目）。"""
+    messages = []
+    examples = datafiles.example_values(root)
+    if examples:
+        listing = "\n  ".join(examples)
+        messages.append(f"生产构建中仍有 {len(examples)} 个示例值，请在 data/ 中替换为本单位的真实值，"
+                        f"并去掉 example: true：\n  {listing}")
+    unverified = datafiles.unverified_facts(root)
+    if unverified:
+        listing = "\n  ".join(unverified)
+        messages.append(f"生产构建中仍有 {len(unverified)} 项公开事实未核实，请到各条的核对处与官方公布的内容"
+                        f"逐项核对，再写上 verified: {{date: 核对日期, by: 核对人的角色}}：\n  {listing}")
+    return messages
+
+
 @event_priority(100)
 def on_config(config):
     root = project_root(config)
@@ -38,13 +54,10 @@ def on_config(config):
     problems = check_data(root)
     if problems:
         raise PluginError("数据文件有误：\n" + "\n".join(problems))
-    examples = datafiles.example_values(root)
-    if os.environ.get("HANDBOOK_ENV") == "production" and examples:
-        listing = "\n  ".join(examples)
-        raise PluginError(
-            f"生产构建中仍有 {len(examples)} 个示例值，请在 data/ 中替换为本单位的真实值，"
-            f"并去掉 example: true：\n  {listing}"
-        )
+    if os.environ.get("HANDBOOK_ENV") == "production":
+        refusals = production_refusals(root)
+        if refusals:
+            raise PluginError("\n".join(refusals))
     _state["patterns"] = handtyped.data_patterns(data.root)
     return config
 
