@@ -70,6 +70,14 @@ def register(env, root) -> None:
         return f"[{entry['source']}]({entry['check_at']})"
 
     @env.macro
+    def fact_link(key: str) -> str:
+        """公开事实的名称，链接到它的官方网址（如查验平台）；未核实时后面带标记。"""
+        entry = _lookup(facts, key, "data/facts.yml")
+        if "check_at" not in entry:
+            raise UnknownValue(f"data/facts.yml 中的 {key!r} 是本单位的值，没有官方网址")
+        return f"[{escape(entry['name'])}]({entry['check_at']}){fact_badge(entry)}"
+
+    @env.macro
     def hotline(key: str, badge: bool = True) -> str:
         """热线的名称与号码，如 “纳税缴费服务热线 12366”；未核实时后面带标记。"""
         entry = _lookup(facts, key, "data/facts.yml")
