@@ -141,7 +141,7 @@
   }
 
   /** 模板里可用的名字。 */
-  function values(result) {
+  function placeholders(result) {
     const counted = result.counted ? result.counted.length : 0;
     return {
       received: result.received, period: result.period, first_year: result.firstYear, last_year: result.lastYear,
@@ -158,7 +158,7 @@
     if (result.status === "invalid") {
       return result.received ? { kind: "invalid", title: "", body: text.invalid } : { kind: "none", title: "", body: "" };
     }
-    const v = values(result);
+    const v = placeholders(result);
     if (result.status === "ok") {
       if (!result.provisional) return { kind: "due", title: "", body: "" };
       return { kind: "due", title: fill(text.provisional_title, v), body: fill(text.provisional, v) };
@@ -175,7 +175,7 @@
    */
   function receiptFill(result, text) {
     if (result.status === "invalid") return { received: null, due: null, note: null };
-    const v = values(result);
+    const v = placeholders(result);
     if (result.status === "ok") {
       if (!result.provisional) return { received: result.received, due: result.due, note: null };
       return {
