@@ -15,6 +15,7 @@ from lxml import html
 from playwright.sync_api import expect
 
 from conftest import run_build
+from test_a11y import SCHEMES, describe, open_page, run_axe
 from macros import datafiles, service
 from tools import review_report
 
@@ -170,6 +171,34 @@ def test_build_prints_notice_without_failing(tmp_path):
     off = run_build(project, project / "site", HANDBOOK_TODAY=f"{last}-10-31")
     assert off.returncode == 0, off.stdout + off.stderr
     assert "放假安排：" not in off.stdout + off.stderr
+
+
+def test_adding_next_year_is_one_edit(tmp_path):
+    """收录下一年只需在 data/holidays.yml 的 years 下加一段：提醒消失，暂定的起点移到新的最后一年，
+    跨年的期限算得出来。这里加的一年是虚构的（只有一天放假），只在临时副本里，不是对下一年的推测。"""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    path = tmp_path / "data" / "holidays.yml"
+    text = path.read_text(encoding="utf-8")
+    last = max(years())
+    head = text[text.index(f"  {last}:\n"):]
+    head = head[:head.index("    holidays:\n")]        # 最后一年的来源、网址、核对日期等字段，照样写一份
+    block = head.replace(str(last), str(last + 1)) + (
+        "    holidays:\n"
+        f"      - name: 元旦\n        days_off: {{from: {last + 1}-01-01, to: {last + 1}-01-01}}\n"
+        "        makeup_days: []\n")
+    path.write_text(text.rstrip("\n") + "\n" + block, encoding="utf-8")
+
+    extended = service.load_holidays(tmp_path)
+    assert sorted(extended)[-1] == last + 1
+    assert service.holiday_notice_warning(extended, dt.date(last, 12, 1)) is None
+    cutoff = service.provisional_cutoff(extended, widget_text()["provisional_from"])
+    assert cutoff.year == last + 1
+    data = tmp_path / "workdays.json"
+    data.write_text(json.dumps({"calendar": service.holiday_calendar(extended), "text": widget_text()}),
+                    encoding="utf-8")
+    across = expected(f"{last}-12-23", data)
+    assert across["status"] == "ok" and not across["provisional"]
+    assert across["due"].startswith(f"{last + 1}-01-")
 
 
 # ---------------------------------------------------------------- 构建后的页面
@@ -383,6 +412,23 @@ def test_receipt_is_filled_from_the_calculator(page_factory, site_url):
     expect(due).to_have_text("【截止日】")
     expect(note).to_be_hidden()
     assert log.console_errors == []
+
+
+@pytest.mark.parametrize("color_scheme", SCHEMES)
+def test_filled_calculator_and_receipt_have_no_axe_violations(page_factory, site_url, color_scheme):
+    """页面静止时的 axe 检查在 test_every_page.py；这里检查填了暂定日期之后的结果、标记、附注和回执。"""
+    last = max(years())
+    page, log = open_page(page_factory, site_url, PAGE, color_scheme)
+    page.locator(".hb-workdays__input").fill(f"{last}-12-22")
+    expect(page.locator(".hb-workdays-receipt__note")).to_be_visible()
+    for context in (".hb-workdays", ".hb-workdays-receipt"):
+        result = run_axe(page, context)
+        assert not result["violations"], describe(result["violations"], f"{context}（{color_scheme}）")
+    page.locator(".hb-workdays__input").fill(f"{last}-12-23")
+    expect(page.locator(".hb-workdays__warning")).to_be_visible()
+    result = run_axe(page, ".hb-workdays")
+    assert not result["violations"], describe(result["violations"], f"警告（{color_scheme}）")
+    assert not log.console_errors
 
 
 def test_calculator_without_javascript(page_factory, site_url):
