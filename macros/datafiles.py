@@ -217,7 +217,23 @@ CHECKLIST_TEXT = Record({"modes": is_mapping})
 MODE_TEXT = Record({"label": is_text, "help": is_text})
 DRILL_TEXT = Record({"review_questions": is_text_list})
 WORKDAYS_TEXT = Record({key: is_text for key in (
-    "invalid", "before_title", "before", "beyond_title", "beyond", "unavailable_title")})
+    "rule", "today", "invalid", "before_title", "before", "beyond_title", "beyond", "after_title", "after",
+    "provisional_title", "provisional", "unavailable_title", "receipt_provisional", "receipt_note_provisional",
+    "receipt_note_unavailable")} | {"provisional_from": lambda value: is_month_day(value)})
+
+
+def is_month_day(value: Any) -> bool:
+    """“月-日”，如 "12-15"（工作日计算器的暂定起点）；02-29 不是每年都有，不算有效。"""
+    import datetime as dt
+
+    if not isinstance(value, str) or not re.fullmatch(r"\d{2}-\d{2}", value):
+        return False
+    month, day = (int(part) for part in value.split("-"))
+    try:
+        dt.date(2001, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 @datafile("widget_text.yml")

@@ -10,13 +10,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import re
 from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from macros import datafiles
+from macros import datafiles, release
 from macros.datafiles import Mapping
 from macros.render import attr_json, md_folded, verification
 from macros.schema import (
@@ -185,6 +187,66 @@ def years_label(years: dict) -> str:
     return f"{covered[0]}–{covered[-1]} 年"
 
 
+def fill(template: str, values: dict) -> str:
+    """把 {名字} 换成 values 里的值，不认识的原样保留（与 workdays.js 的 fill 相同）。"""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0),
+                  str(template))
+
+
+def provisional_cutoff(years: dict, month_day: str) -> dt.date:
+    """暂定的起点：已收录最后一年的 month_day（data/widget_text.yml 的 workdays.provisional_from）。"""
+    month, day = (int(part) for part in month_day.split("-"))
+    return dt.date(max(years), month, day)
+
+
+# 缺下一年放假安排的提醒：从已收录最后一年的 11 月 1 日起，构建和 make review-report 都提醒。
+# 构建里的提醒是 INFO 级日志：在构建输出里看得见，但不会让 strict 构建失败（WARNING 会让整个团队
+# 在通知发布前都发布不了）。判断用的日期可以注入：环境变量 HANDBOOK_TODAY=YYYY-MM-DD，
+# 否则同构建日期（SOURCE_DATE_EPOCH 或今天）；make review-report 用它的 --today。
+
+#: 从已收录最后一年的这一天（月、日）起，缺下一年的放假安排就提醒。国务院办公厅的通知通常在 10–11 月发布。
+NOTICE_EXPECTED_FROM = (11, 1)
+TODAY_ENV = "HANDBOOK_TODAY"
+
+
+def holiday_check_date(environ: dict | None = None) -> dt.date:
+    """判断“该收录下一年了没有”用的日期：HANDBOOK_TODAY（YYYY-MM-DD），否则同构建日期。"""
+    value = (os.environ if environ is None else environ).get(TODAY_ENV, "").strip()
+    if not value:
+        return release.build_date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"环境变量 {TODAY_ENV} 应当是 YYYY-MM-DD 格式的日期：{value!r}") from None
+
+
+def holiday_notice_warning(years: dict, today: dt.date, cutoff: dt.date | None = None) -> str | None:
+    """today 已到最后收录年份的 11 月 1 日或更晚、下一年的放假安排还没有收录时，返回提醒；否则返回 None。
+
+    cutoff 是计算器标暂定的起点（provisional_cutoff），给了就写进提醒。"""
+    last = max(years)
+    month, day = NOTICE_EXPECTED_FROM
+    if today < dt.date(last, month, day):
+        return None
+    nxt = last + 1
+    when = f"落在 {cutoff.isoformat()} 及以后" if cutoff else f"落在 {last} 年底几周"
+    text = (f"放假安排：今天是 {today.isoformat()}，data/holidays.yml 只收录到 {last} 年，还没有 {nxt} 年。"
+            f"国务院办公厅关于 {nxt} 年部分节假日安排的通知发布后，照通知在 data/holidays.yml 的 years 下加上 {nxt} 年；"
+            f"在此之前，投诉调查期限计算器把{when}的截止日标为暂定，截止日数进 {nxt} 年的不给日期。")
+    if today.year > last:
+        text += f"今天所在的 {today.year} 年也不在手册里：今年受理的投诉，计算器都算不出截止日。"
+    return text
+
+
+def log_holiday_notice(years: dict, today: dt.date, cutoff: dt.date | None = None,
+                       logger: logging.Logger | None = None) -> str | None:
+    """构建时的提醒：INFO 级（strict 构建只因 WARNING 失败），在构建输出里照常显示。"""
+    message = holiday_notice_warning(years, today, cutoff)
+    if message:
+        (logger or logging.getLogger("mkdocs.plugins.handbook")).info(message)
+    return message
+
+
 def _weekday(day: dt.date) -> str:
     return f"星期{WEEKDAYS[day.weekday()]}"
 
@@ -318,24 +380,35 @@ def register(env, root) -> None:
             text += f"，{change['in_force'].isoformat()} 起施行"
         return text
 
+    widget_text = datafiles.load_widget_text(root)["workdays"]
+    cutoff = provisional_cutoff(years, widget_text["provisional_from"])
+    log_holiday_notice(years, holiday_check_date(), cutoff)
+
     @env.macro
     def workdays_calculator(key: str = "complaint_investigation") -> str:
-        """工作日期限计算器。期限长度与日历都从数据文件读取，经 data-* 属性交给 workdays.js。"""
+        """工作日期限计算器。期限长度与日历都从数据文件读取，经 data-* 属性交给 workdays.js。
+
+        同一页上的受理回执（<div class="hb-workdays-receipt" data-for="期限键">）由脚本填写截止日。"""
         period = working_day_period(facts, key)
         field = f"hb-workdays-{key.replace('_', '-')}"
         name = escape(facts[key]["name"])
+        last = max(years)
+        rule = fill(widget_text["rule"], {"cutoff": cutoff.isoformat(), "last_year": last, "next_year": last + 1})
         return (
-            f'<div class="hb-workdays" data-period="{period}" data-period-name="{name}" '
+            f'<div class="hb-workdays" data-key="{escape(key)}" data-period="{period}" data-period-name="{name}" '
             f'data-calendar="{attr_json(holiday_calendar(years))}" '
-            f'data-text="{attr_json(datafiles.load_widget_text(root)["workdays"])}">\n'
+            f'data-text="{attr_json(widget_text)}">\n'
             f'<p class="hb-workdays__nojs">浏览器未运行脚本，计算器不可用。请按上面的规则，'
             f'对照下面的放假安排表手工数工作日（已收录 {years_label(years)}）。</p>\n'
             f'<form class="hb-workdays__form" hidden>\n'
             f'<label class="hb-workdays__label" for="{field}">受理日期</label>\n'
-            f'<input class="hb-workdays__input" type="date" id="{field}" name="received" required>\n'
+            f'<div class="hb-workdays__row">'
+            f'<input class="hb-workdays__input" type="date" id="{field}" name="received" required>'
+            f'</div>\n'
             f'<p class="hb-workdays__hint">选择或输入受理日期，立即显示{name}的截止日。</p>\n'
             f'<div class="hb-workdays__result" role="status" aria-live="polite"></div>\n'
             f'</form>\n'
+            f'<p class="hb-workdays__rule">{escape(rule)}</p>\n'
             f'</div>'
         )
 

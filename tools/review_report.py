@@ -3,6 +3,8 @@
     python -m tools.review_report [--days 30] [--today 2026-12-01] [--fail]
 
 --fail：有过期页面时退出码为 1，供发布流水线使用。
+从已收录最后一年的 11 月 1 日起（按 --today），还没有收录下一年的放假安排时，报告开头另有一行警告；
+这行警告不影响退出码。
 """
 from __future__ import annotations
 
@@ -40,6 +42,15 @@ def collect(docs: Path, today: dt.date, days: int) -> list[dict]:
     return sorted(rows, key=lambda r: (r["due"] or dt.date.min, r["page"]))
 
 
+def holiday_notice(root: Path, today: dt.date) -> str | None:
+    """缺下一年放假安排的提醒（规则见 macros/service.py 的 holiday_notice_warning）。"""
+    from macros import datafiles, service
+
+    years = service.load_holidays(root)
+    cutoff = service.provisional_cutoff(years, datafiles.load_widget_text(root)["workdays"]["provisional_from"])
+    return service.holiday_notice_warning(years, today, cutoff)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="列出过期或即将到期的页面复核")
     parser.add_argument("--days", type=int, default=30, help="列出多少天内到期的页面（默认 30）")
@@ -50,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = collect(args.docs, args.today, args.days)
     overdue = [r for r in rows if r["state"] in ("overdue", "invalid")]
     print(f"页面复核报告（{args.today}，列出已过期和 {args.days} 天内到期的页面）")
+    notice = holiday_notice(ROOT, args.today)
+    if notice:
+        print(f"警告\t{notice}")
     if not rows:
         print("没有需要复核的页面。")
     for row in rows:
