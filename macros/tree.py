@@ -1,4 +1,13 @@
-"""交互式判断树：data/decision_tree.yml 的校验与 ``decision_tree()`` 宏。
+"""分流的唯一来源：data/decision_tree.yml 的校验，以及由它生成页面内容的宏。
+
+- ``decision_tree("not_found")``：交互式判断树；
+- ``triage_table("not_found")``：“可能的原因”表（原因 → 常见迹象 → 起始级别 → 处置手册）；
+- ``first_five("not_found")``：“前五分钟”清单（编号列表；放进提示框时写 ``| indent(4)``）；
+- ``cause_levels("not_found")``：事件分级页上“常见原因的起始级别”表。
+
+判断树的每个结论都写明它的原因行（cause），原因行写明处置手册和起始级别，所以树、原因表和分级
+不会各说各的：两条路线转到不同的处置手册、结论没有原因行、原因行没有结论用到、同一条迹象出现在
+两个原因行里，构建都会失败并写明 data/decision_tree.yml 的行号。
 
 数据形如::
 
@@ -17,7 +26,17 @@
             title: 服务器负载过高
             page: incident/overload.md   # 相对 docs/ 的路径
             anchor: 先做这几件事          # 可选，目标页中的标题锚点
+            cause: overload              # 原因行的键，页面与原因行的 page 必须相同
             summary: 一句话说明为什么转到这里、先做什么
+        causes:                     # “可能的原因”表，每行一个原因
+          overload:
+            name: 服务器负载过高
+            signs: [很多人同时变慢、超时]
+            level: p2               # 起始级别：data/severity.yml 的键
+            page: incident/overload.md
+        first_five:                 # “前五分钟”清单
+          - do: 分清范围
+            text: 是一个用户，还是很多人？
 
 宏输出的 HTML 不依赖 JavaScript 也能读：一个嵌套列表（问题 → 答案 → 下一个问题 → 处置手册链接）。
 链接用 Markdown 写成相对于调用页面的 .md 路径，由 MkDocs 校验并改写，目录式网址和离线构建都正确。
@@ -30,22 +49,39 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from macros import datafiles, pages
-from macros.render import md_text, relative_link
-from macros.schema import Record, Where, is_text
+from macros import datafiles, incident, pages
+from macros.render import example_badge, md_text, relative_link
+from macros.schema import Record, Where, is_mapping, is_text, is_text_list
 
 FILE = "decision_tree.yml"
 
 #: 从第一个问题到结论，最多经过几个问题。值班时更深的树没人走得完。
 MAX_QUESTIONS = 6
 
-#: help 里可以写 {fact:键} 引用 data/facts.yml 中的事实（显示为“名称 值”），号码不必手写。
+#: 文字里可以写 {fact:键} 引用 data/facts.yml 中的事实（显示为“名称 值”），写 {contact:键} 引用
+#: data/contacts.yml 中本单位的值（带“示例”标记），号码不必手写。
+_REF = re.compile(r"\{(fact|contact):([a-z][a-z0-9_]*)\}")
 _FACT_REF = re.compile(r"\{fact:([a-z][a-z0-9_]*)\}")
+#: YAML 折叠多行文字时中文之间多出的空格
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 
-TREE = Record({"title": is_text, "start": is_text, "nodes": lambda v: isinstance(v, dict)})
+TREE = Record({"title": is_text, "start": is_text, "nodes": is_mapping, "causes": is_mapping},
+              {"first_five": lambda v: isinstance(v, list) and bool(v)})
 QUESTION = Record({"question": is_text, "answers": lambda v: isinstance(v, list)}, {"help": is_text})
-LEAF = Record({"title": is_text, "page": is_text, "summary": is_text}, {"anchor": is_text})
+LEAF = Record({"title": is_text, "page": is_text, "summary": is_text, "cause": is_text}, {"anchor": is_text})
 ANSWER = Record({"label": is_text, "next": is_text})
+CAUSE = Record({"name": is_text, "signs": is_text_list, "level": is_text, "page": is_text},
+               {"anchor": is_text, "note": is_text})
+STEP = Record({"do": is_text}, {"text": is_text, "link": is_mapping})
+LINK = Record({"page": is_text, "title": is_text}, {"anchor": is_text})
+
+#: 可以引用事实和联系方式的字段
+_REF_FIELDS = ("help", "summary", "text", "note")
+
+
+def clean(text: str) -> str:
+    """合并空白，去掉 YAML 折行在中文之间留下的空格。"""
+    return _CJK_GAP.sub("", " ".join(str(text).split()))
 
 _PAGE = re.compile(r"^(?:[A-Za-z0-9_.-]+/)*[A-Za-z0-9_.-]+\.md$")
 
@@ -78,7 +114,17 @@ def _field(lines: list[str], node: Any, field: str) -> _Lines:
     return _Lines(start)
 
 
-def _check_tree(where: Where, key: str, tree: Any, root: Path, facts: dict, lines: list[str]) -> None:
+def _check_refs(where: Where, name: str, node: dict, refs: dict, lines: list[str]) -> None:
+    """{fact:键}、{contact:键} 必须在 data/facts.yml、data/contacts.yml 中存在。"""
+    for field in _REF_FIELDS:
+        for kind, ref in _REF.findall(str(node.get(field, ""))):
+            if ref not in refs[kind]:
+                file = "facts.yml" if kind == "fact" else "contacts.yml"
+                where.add(_text_at(lines, node, f"{{{kind}:{ref}}}"),
+                          f"{name} 的 {field} 引用了 data/{file} 中不存在的 {{{kind}:{ref}}}")
+
+
+def _check_tree(where: Where, key: str, tree: Any, root: Path, refs: dict, lines: list[str]) -> None:
     label = f"trees.{key}"
     if not TREE.check(where, tree, label):
         return
@@ -98,10 +144,7 @@ def _check_tree(where: Where, key: str, tree: Any, root: Path, facts: dict, line
             if not QUESTION.check(where, node, f"{name}（问题）"):
                 ok = False
                 continue
-            for ref in _FACT_REF.findall(node.get("help", "")):
-                if ref not in facts:
-                    where.add(_field(lines, node, "help"),
-                              f"{name} 的 help 引用了 data/facts.yml 中不存在的 {{fact:{ref}}}")
+            _check_refs(where, name, node, refs, lines)
             answers = node["answers"]
             if len(answers) < 2:
                 where.add(_field(lines, node, "answers"), f"{name} 至少要有两个答案")
@@ -121,12 +164,20 @@ def _check_tree(where: Where, key: str, tree: Any, root: Path, facts: dict, line
         elif "title" in node or "page" in node:
             if LEAF.check(where, node, f"{name}（结论）"):
                 _check_leaf(where, name, node, root, lines)
+                _check_refs(where, name, node, refs, lines)
         else:
             ok = False
             where.add(node, f"{name} 既不是问题（question、answers），"
                             f"也不是结论（title、page、summary）")
     if ok:
         _check_paths(where, label, tree["start"], nodes, lines)
+    _check_causes(where, label, tree, root, refs, lines)
+    for index, step in enumerate(tree.get("first_five") or [], start=1):
+        name = f"{label}.first_five 的第 {index} 步"
+        if STEP.check(where, step, name):
+            _check_refs(where, name, step, refs, lines)
+            if "link" in step and LINK.check(where, step["link"], f"{name}的 link"):
+                _check_leaf(where, f"{name}的 link", step["link"], root, lines)
 
 
 def _check_leaf(where: Where, name: str, node: dict, root: Path, lines: list[str]) -> None:
@@ -144,6 +195,68 @@ def _check_leaf(where: Where, name: str, node: dict, root: Path, lines: list[str
         anchor = anchor.lstrip("#")
         if anchor not in page_anchors(target):
             where.add(_field(lines, node, "anchor"), f"{name} 的锚点 #{anchor} 在 docs/{page} 的标题中不存在")
+
+
+def _check_causes(where: Where, label: str, tree: dict, root: Path, refs: dict, lines: list[str]) -> None:
+    """原因表与判断树是同一条路线：结论 → 原因行 → 处置手册，两处写的页面必须相同。"""
+    causes = tree["causes"]
+    levels = refs["level"]
+    good: dict[str, dict] = {}
+    seen_signs: dict[str, tuple[str, dict]] = {}
+    for cause_id, cause in causes.items():
+        name = f"{label}.causes.{cause_id}"
+        if not isinstance(cause_id, str) or not datafiles.KEY.match(cause_id):
+            where.add(causes, f"{label}.causes 的键 {cause_id!r} 只能用小写字母、数字和下划线")
+        if not CAUSE.check(where, cause, name):
+            continue
+        good[cause_id] = cause
+        _check_leaf(where, name, cause, root, lines)
+        _check_refs(where, name, cause, refs, lines)
+        if cause["level"] not in levels:
+            where.add(_field(lines, cause, "level"),
+                      f"{name} 的起始级别 {cause['level']!r} 不在 data/severity.yml 中（可用：{'、'.join(levels)}）")
+        for sign in cause["signs"]:
+            if sign in seen_signs:
+                other_id, other = seen_signs[sign]
+                if other["page"] != cause["page"]:
+                    text = (f"两条路线不一致：迹象“{sign}”在 {label}.causes.{other_id} 转到 docs/{other['page']}"
+                            f"（第 {getattr(other, 'line', 0)} 行），在 {name} 转到 docs/{cause['page']}")
+                else:
+                    text = f"迹象“{sign}”同时写在 {label}.causes.{other_id} 和 {name} 里：只写在一处"
+                where.add(_text_at(lines, cause, sign), text)
+            else:
+                seen_signs[sign] = (cause_id, cause)
+    used: set[str] = set()
+    for node_id, node in tree["nodes"].items():
+        if not isinstance(node, dict) or _is_question(node) or not isinstance(node.get("cause"), str):
+            continue
+        name = f"{label}.nodes.{node_id}"
+        cause_id = node["cause"]
+        if cause_id not in causes:
+            where.add(_field(lines, node, "cause"),
+                      f"{name} 的 cause {cause_id!r} 没有对应的原因行：请在 {label}.causes 中加上这一行"
+                      f"（可用：{'、'.join(causes)}）")
+            continue
+        used.add(cause_id)
+        cause = good.get(cause_id)
+        if cause is not None and node.get("page") != cause["page"]:
+            where.add(_field(lines, node, "page"),
+                      f"两条路线不一致：{name} 转到 docs/{node.get('page')}，它的原因行 {label}.causes.{cause_id}"
+                      f"（第 {getattr(cause, 'line', 0)} 行）转到 docs/{cause['page']}")
+    for cause_id, cause in causes.items():
+        if cause_id not in used:
+            where.add(cause, f"{label}.causes.{cause_id} 没有任何结论用到（没有结论的 cause 指向它）："
+                             f"原因表里的这一行在判断树里走不到")
+
+
+def _text_at(lines: list[str], node: Any, text: str) -> _Lines:
+    """条目里某段文字所在的行（找不到时用条目的起始行）。"""
+    start = getattr(node, "line", 0)
+    if start:
+        for number in range(start, min(len(lines), start + 60) + 1):
+            if text in lines[number - 1]:
+                return _Lines(number)
+    return _Lines(start)
 
 
 def _check_paths(where: Where, label: str, start: str, nodes: dict, lines: list[str]) -> None:
@@ -183,10 +296,11 @@ def _check_paths(where: Where, label: str, start: str, nodes: dict, lines: list[
 def load_decision_tree(root: Path = datafiles.ROOT) -> datafiles.Mapping:
     doc, where = datafiles.open_file(root, FILE)
     trees = datafiles.keyed_entries(where, doc, "trees")
-    facts = datafiles.load_facts(root)
+    refs = {"fact": datafiles.load_facts(root), "contact": datafiles.load_contacts(root),
+            "level": incident.load_severity(root)}
     lines = (root / "data" / FILE).read_text(encoding="utf-8").splitlines()
     for key, tree in trees.items():
-        _check_tree(where, key, tree, root, facts, lines)
+        _check_tree(where, key, tree, root, refs, lines)
     where.done()
     return trees
 
@@ -198,12 +312,35 @@ class UnknownTree(LookupError):
 
 
 def expand_facts(text: str, facts: dict) -> str:
-    """把 {fact:键} 换成事实的名称与值，如“纳税缴费服务热线 12366”。"""
+    """把 {fact:键} 换成事实的名称与值，如“纳税缴费服务热线 12366”（纯文字）。"""
     from macros.facts import format_fact
     return _FACT_REF.sub(lambda m: f"{facts[m.group(1)]['name']} {format_fact(facts[m.group(1)])}", text)
 
 
-def render_tree(key: str, tree: dict, src_uri: str, facts: dict | None = None) -> str:
+def render_refs(text: str, facts: dict, contacts: dict | None = None, markdown: bool = False) -> str:
+    """数据里的一段文字放进页面：其余部分转义（HTML，或 markdown=True 时按 Markdown 转义），
+    {fact:键} 换成“名称 值”（Markdown 中值加粗），{contact:键} 换成本单位的值和“示例”标记。"""
+    from macros.facts import format_fact
+    text = clean(text)
+    plain = md_text if markdown else (lambda s: escape(s, quote=False))
+    out, last = [], 0
+    for match in _REF.finditer(text):
+        out.append(plain(text[last:match.start()]))
+        kind, key = match.groups()
+        if kind == "fact":
+            entry = facts[key]
+            value = escape(format_fact(entry))
+            out.append(f"{escape(entry['name'])} **{value}**" if markdown else f"{escape(entry['name'])} {value}")
+        else:
+            entry = (contacts or {})[key]
+            out.append(escape(str(entry["value"])) + (example_badge() if entry.get("example") else ""))
+        last = match.end()
+    out.append(plain(text[last:]))
+    return "".join(out)
+
+
+def render_tree(key: str, tree: dict, src_uri: str, facts: dict | None = None,
+                contacts: dict | None = None) -> str:
     """生成嵌套列表形式的 HTML（md_in_html）；只有处置手册链接交给 Markdown 处理。"""
     nodes = tree["nodes"]
     prefix = f"dt-{key.replace('_', '-')}"
@@ -215,8 +352,8 @@ def render_tree(key: str, tree: dict, src_uri: str, facts: dict | None = None) -
             out.append(f'<li class="dt-node dt-question" data-dt-node="{escape(node_id)}" markdown="1">')
             out.append(f'<p class="dt-question-text"><strong>{escape(node["question"])}</strong></p>')
             if node.get("help"):
-                help_text = expand_facts(node["help"], facts or {})
-                out.append(f'<p class="dt-help">{escape(help_text)}</p>')
+                help_text = render_refs(node["help"], facts or {}, contacts)
+                out.append(f'<p class="dt-help">{help_text}</p>')
             out.append('<ul class="dt-answers" markdown="1">')
             for answer in node["answers"]:
                 out.append(f'<li class="dt-answer" data-dt-next="{escape(answer["next"])}" markdown="1">')
@@ -231,7 +368,7 @@ def render_tree(key: str, tree: dict, src_uri: str, facts: dict | None = None) -
             link = relative_link(src_uri, node["page"], node.get("anchor"))
             out.append(f'<li class="dt-node dt-leaf" data-dt-node="{escape(node_id)}" markdown="1">')
             out.append(f'<p class="dt-leaf-link" markdown="span">→ 处置手册：[{md_text(node["title"])}]({link})</p>')
-            out.append(f'<p class="dt-summary">{escape(node["summary"])}</p>')
+            out.append(f'<p class="dt-summary">{render_refs(node["summary"], facts or {}, contacts)}</p>')
             out.append("</li>")
 
     out.append(f'<div class="dt" id="{prefix}" data-dt-tree="{escape(key)}" '
@@ -246,15 +383,92 @@ def render_tree(key: str, tree: dict, src_uri: str, facts: dict | None = None) -
     return "\n\n" + "\n".join(out) + "\n\n"
 
 
+def _target(src_uri: str, page: str, anchor: str | None, root: Path) -> str:
+    """到处置手册（某一节）的 Markdown 链接，文字是页面标题（和小节标题）。"""
+    title, anchors = pages.page_info(root / "docs" / page)
+    text = f"{title}：{anchors[anchor]}" if anchor else title
+    return f"[{md_text(text)}]({relative_link(src_uri, page, anchor)})"
+
+
+def render_first_five(tree: dict, src_uri: str, root: Path, facts: dict, contacts: dict) -> str:
+    """前五分钟清单：编号列表，每步“**动作**：说明”，可带一个链接。不以空行开头或结尾，
+    放进提示框时用 ``| indent(4)``。"""
+    items = []
+    for number, step in enumerate(tree["first_five"], start=1):
+        line = f"{number}. **{md_text(clean(step['do']))}**"
+        if step.get("text"):
+            line += "：" + render_refs(step["text"], facts, contacts, markdown=True)
+        if step.get("link"):
+            link = step["link"]
+            href = relative_link(src_uri, link["page"], link.get("anchor"))
+            line += f"见[{md_text(clean(link['title']))}]({href})。"
+        items.append(line)
+    return "\n".join(items)
+
+
+def render_triage_table(tree: dict, src_uri: str, root: Path, levels: dict,
+                        facts: dict, contacts: dict) -> str:
+    """“可能的原因”表：原因、常见迹象、起始级别、处置手册；每行来自 causes，顺序与数据相同。"""
+    rows = ["| 原因 | 常见迹象 | 起始级别 | 处置手册 |", "|---|---|---|---|"]
+    for cause in tree["causes"].values():
+        name = f"**{md_text(clean(cause['name']))}**"
+        if cause.get("note"):
+            name += "<br>" + render_refs(cause["note"], facts, contacts, markdown=True)
+        signs = "<br>".join(f"· {md_text(clean(sign))}" for sign in cause["signs"])
+        level = levels[cause["level"]]
+        rows.append(f"| {name} | {signs} | {md_text(level['label'] + ' ' + level['name'])} "
+                    f"| {_target(src_uri, cause['page'], cause.get('anchor'), root)} |")
+    return "\n".join(rows)
+
+
+def render_cause_levels(tree: dict, src_uri: str, root: Path, levels: dict) -> str:
+    """事件分级页用：每一级下列出起始于这一级的常见原因（链接到处置手册）。"""
+    rows = ["| 级别 | 从这一级起步的常见原因 |", "|---|---|"]
+    for key, level in levels.items():
+        causes = [cause for cause in tree["causes"].values() if cause["level"] == key]
+        if not causes:
+            continue
+        names = "<br>".join(
+            f"· [{md_text(clean(cause['name']))}]({relative_link(src_uri, cause['page'], cause.get('anchor'))})"
+            for cause in causes)
+        rows.append(f"| **{md_text(level['label'] + ' ' + level['name'])}** | {names} |")
+    return "\n".join(rows)
+
+
 def register(env, root) -> None:
     trees = load_decision_tree(root)
     facts = datafiles.load_facts(root)
+    contacts = datafiles.load_contacts(root)
+    levels = incident.load_severity(root)
+
+    def lookup(key: str) -> dict:
+        if key not in trees:
+            raise UnknownTree(f"data/{FILE} 中没有判断树 {key!r}；可用的键：{', '.join(sorted(trees))}")
+        return trees[key]
+
+    def calling_page() -> str:
+        page = getattr(env, "page", None)
+        return page.file.src_uri if page is not None and getattr(page, "file", None) else "index.md"
 
     @env.macro
     def decision_tree(key: str) -> str:
         """交互式判断树：无脚本时是嵌套列表，有脚本时是逐步向导。"""
-        if key not in trees:
-            raise UnknownTree(f"data/{FILE} 中没有判断树 {key!r}；可用的键：{', '.join(sorted(trees))}")
-        page = getattr(env, "page", None)
-        src_uri = page.file.src_uri if page is not None and getattr(page, "file", None) else "index.md"
-        return render_tree(key, trees[key], src_uri, facts)
+        return render_tree(key, lookup(key), calling_page(), facts, contacts)
+
+    @env.macro
+    def triage_table(key: str) -> str:
+        """“可能的原因”表，与判断树的结论出自同一份数据。"""
+        return render_triage_table(lookup(key), calling_page(), root, levels, facts, contacts)
+
+    @env.macro
+    def first_five(key: str) -> str:
+        """“前五分钟”清单（编号列表）。放进提示框：``{{ first_five("not_found") | indent(4) }}``。"""
+        tree = lookup(key)
+        if not tree.get("first_five"):
+            raise UnknownTree(f"data/{FILE} 中的判断树 {key!r} 没有 first_five")
+        return render_first_five(tree, calling_page(), root, facts, contacts)
+
+    @env.macro
+    def cause_levels(key: str) -> str:
+        """各级别下起步的常见原因，供事件分级页使用。"""
+        return render_cause_levels(lookup(key), calling_page(), root, levels)

@@ -180,26 +180,99 @@ def test_runbook_discovery_finds_pages_not_listed_here():
         assert source_h2(page) == expected, f"docs/{page} 的二级标题应当依次为 {expected}"
 
 
-def test_triage_starts_with_first_five_minutes_and_routes_to_every_runbook():
+def test_triage_starts_with_first_five_minutes_and_routes_to_every_runbook(built_site):
     text = (DOCS / "incident/triage.md").read_text(encoding="utf-8")
     body = text.split("---\n", 2)[2]
     first_h2 = re.search(r"^## (.+)$", body, re.M).group(1)
     assert first_h2 == "前五分钟"
     first_five = body.split("## 前五分钟", 1)[1].split("\n## ", 1)[0]
-    assert '{{ hotline("hotline_tax") }}' in first_five
-    assert "开票方" in first_five and "证据" in first_five
+    assert '{{ first_five("not_found") }}' in first_five, "前五分钟清单由宏从判断树的数据生成"
+    causes = body.split("## 可能的原因", 1)[1].split("\n## ", 1)[0]
+    assert '{{ triage_table("not_found") }}' in causes and "\n| " not in causes, "原因表由宏生成，不手写"
     tree = body.split("## 逐步判断", 1)[1].split("\n## ", 1)[0]
     assert re.search(r'^\{(\{|##) decision_tree\("not_found"\) (\}|##)\}$', tree, re.M), \
         "“逐步判断”下应当有决策树宏（或它的注释形式）"
-    assert "### 每个分支通向哪份处置手册" in tree
+    # 构建结果：前五分钟里有热线、开票日期和证据；原因表链接到每一份处置手册
+    doc = lxml.html.fromstring(html_path(built_site, "incident/triage.md").read_bytes())
+    first_list = doc.xpath("//article//h2[@id='前五分钟']/following-sibling::ol[1]")[0].text_content()
+    assert "12366" in first_list and "开票日期" in first_list and "证据" in first_list
+    table = doc.xpath("//article//h2[@id='可能的原因']/following-sibling::table[1]")[0]
+    hrefs = {unquote(h) for h in table.xpath(".//a/@href")}
     for page in RUNBOOKS:
-        assert f"]({Path(page).name})" in tree, f"分支列表没有链接 {page}"
+        stem = Path(page).stem
+        assert any(f"{stem}/" in href or f"{stem}.html" in href for href in hrefs), \
+            f"原因表没有链接 {page}：{hrefs}"
+
+
+def test_triage_table_rows_match_the_tree(built_site):
+    """原因表的每一行与 data/decision_tree.yml 的 causes 一一对应，链接到同一份处置手册。"""
+    from macros import tree as tree_module
+    data = tree_module.load_decision_tree(ROOT)["not_found"]
+    doc = lxml.html.fromstring(html_path(built_site, "incident/triage.md").read_bytes())
+    table = doc.xpath("//article//h2[@id='可能的原因']/following-sibling::table[1]")[0]
+    rows = table.xpath(".//tr[td]")
+    assert len(rows) == len(data["causes"])
+    for row, cause in zip(rows, data["causes"].values()):
+        assert cause["name"] in row.text_content()
+        href = unquote(row.xpath("./td[4]//a/@href")[0])
+        stem = Path(cause["page"]).stem
+        assert f"{stem}/" in href or f"{stem}.html" in href, (cause["name"], href)
+        if cause.get("anchor"):
+            assert href.endswith("#" + cause["anchor"]), (cause["name"], href)
+
+
+FIRST_FIVE_PAGES = ["index.md", "incident/index.md", "incident/triage.md"]
+
+
+@pytest.mark.parametrize("page", FIRST_FIVE_PAGES)
+def test_first_five_comes_from_the_macro(page):
+    body = (DOCS / page).read_text(encoding="utf-8").split("---\n", 2)[2]
+    blocks = body.split("\n## ")
+    first_block = blocks[1] if page == "incident/triage.md" else blocks[0]
+    assert 'first_five("not_found")' in first_block, f"docs/{page} 的第一块应当是前五分钟清单（宏）"
+
+
+def test_every_page_shows_the_same_first_five_list(built_site):
+    texts = {}
+    for page in FIRST_FIVE_PAGES:
+        doc = lxml.html.fromstring(html_path(built_site, page).read_bytes())
+        first = doc.xpath("//article//ol")[0]
+        texts[page] = " ".join(first.text_content().split())
+    assert len(set(texts.values())) == 1, texts
+
+
+def test_no_page_types_its_own_first_five_minutes_list():
+    """“前五分钟”只有一份：任何页面的“前五分钟”提示框或小节都必须用宏。"""
+    offenders = []
+    heading = re.compile(r'^(?:!!!\s+\w+\s+"[^"]*前五分钟[^"]*"|#+ 前五分钟)\s*$', re.M)
+    for path in sorted(DOCS.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for match in heading.finditer(text):
+            block = text[match.end():].split("\n## ", 1)[0][:400]
+            if "first_five(" not in block:
+                offenders.append(f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}")
+    assert not offenders, f"这些地方手写了前五分钟清单，请改用 first_five 宏：{offenders}"
+
+
+def test_severity_page_lists_the_starting_level_of_each_cause(built_site):
+    from macros import tree as tree_module
+    data = tree_module.load_decision_tree(ROOT)["not_found"]
+    doc = lxml.html.fromstring(html_path(built_site, "reference/severity.md").read_bytes())
+    text = doc.xpath("string(//article)")
+    levels = incident.load_severity(ROOT)
+    for cause in data["causes"].values():
+        assert cause["name"] in text
+    # 一个开票方的发票确认丢失：分级表的判定条件和原因的起始级别都是 P2
+    assert data["causes"]["data_loss"]["level"] == "p2"
+    assert any("确认丢失" in item and "一个开票方" in item for item in levels["p2"]["criteria"])
+    assert not any("缺失" in item for item in levels["p3"]["criteria"])
 
 
 def test_incident_index_keeps_first_five_minutes_first():
     body = (DOCS / "incident/index.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     first_block = body.split("\n## ", 1)[0]
     assert '!!! danger "前五分钟"' in first_block
+    assert '{{ first_five("not_found") | indent(4) }}' in first_block
 
 
 # ---------------------------------------------------------------- (c) 数据校验
@@ -325,7 +398,7 @@ def test_hand_typed_check_catches_a_threshold():
 
 def test_severity_page_shows_every_level_from_data(built_site):
     doc = lxml.html.fromstring(html_path(built_site, "reference/severity.md").read_bytes())
-    rows = doc.xpath("//article//table//tr[td]")
+    rows = doc.xpath("(//article//table)[1]//tr[td]")  # 第一张表是分级表
     levels = incident.load_severity(ROOT)
     assert len(rows) == len(levels)
     for row, (key, level) in zip(rows, levels.items()):

@@ -133,13 +133,13 @@ def test_missing_start_fails_with_line(project):
 
 
 def test_cycle_fails_with_line(project):
-    # sync_time 多一个答案，指回 uploaded：uploaded → client_version → entry → sync_time → uploaded
-    line = replace(project, "          - label: 已超过，仍然查不到\n",
-                   "          - label: 说不清\n            next: uploaded\n"
-                   "          - label: 已超过，仍然查不到\n", after="      sync_time:")
+    # sync_time 多一个答案，指回 place：place → client_version → sync_time → place
+    line = replace(project, "          - label: 主库、从库都没有\n",
+                   "          - label: 说不清\n            next: place\n"
+                   "          - label: 主库、从库都没有\n", after="      sync_time:")
     message = error(project)
     assert message.startswith(f"{DATA}:{line + 1}:"), message
-    assert "循环" in message and "sync_time → uploaded" in message
+    assert "循环" in message and "sync_time → place" in message
 
 
 def test_self_loop_fails(project):
@@ -164,7 +164,9 @@ def test_unreachable_leaf_fails(project):
     # 把指向 crash 的答案改指 overload，crash 就没人指向了
     replace(project, "next: crash", "next: overload")
     message = error(project)
-    assert message.startswith(f"{DATA}:{line_of(project, 'title:', after='      crash:')}:"), message
+    text = text_of(project)
+    crash = text.index("      crash:", text.index("    nodes:"))
+    assert message.startswith(f"{DATA}:{line_of(project, 'title:', after=text[crash:crash + 40])}:"), message
     assert "crash" in message
 
 
@@ -179,7 +181,7 @@ def test_bad_anchor_fails_with_line(project):
 def test_existing_anchor_passes(project):
     page = project / "docs/incident/overload.md"
     replace(project, "        page: incident/overload.md\n",
-            "        page: incident/overload.md\n        anchor: 测试专用小节\n")
+            "        page: incident/overload.md\n        anchor: 测试专用小节\n", after="    nodes:")
     assert "测试专用小节" in error(project)
     page.write_text(page.read_text(encoding="utf-8") + "\n## 测试专用小节\n\n1. 报告。\n", encoding="utf-8")
     assert tree.load_decision_tree(project)["not_found"]["nodes"]["overload"]["anchor"] == "测试专用小节"
@@ -200,9 +202,17 @@ def test_node_that_is_neither_question_nor_leaf_fails(project):
 
 
 def test_unknown_fact_in_help_fails(project):
-    line = replace(project, "{fact:hotline_tax}", "{fact:no_such_fact}")
+    line = replace(project, "{fact:hotline_tax}", "{fact:no_such_fact}", after="    nodes:")
     message = error(project)
     assert message.startswith(f"{DATA}:{line}:") and "no_such_fact" in message, message
+    assert "official 的 help" in message
+
+
+def test_unknown_reference_in_first_five_fails(project):
+    line = replace(project, "{contact:ops_oncall}", "{contact:night_pager}")
+    message = error(project)
+    assert message.startswith(f"{DATA}:{line}:"), message
+    assert "first_five" in message and "data/contacts.yml" in message and "night_pager" in message
 
 
 def chain(depth: int) -> str:
@@ -214,7 +224,9 @@ def chain(depth: int) -> str:
                   f"          - label: 继续\n            next: {nxt}",
                   "          - label: 停\n            next: end"]
     lines += ["      end:", "        title: 服务器负载过高", "        page: incident/overload.md",
-              "        summary: 测试用。"]
+              "        cause: load", "        summary: 测试用。",
+              "    causes:", "      load:", "        name: 服务器负载过高", "        signs: [很多人同时变慢]",
+              "        level: p2", "        page: incident/overload.md"]
     return "\n".join(lines) + "\n"
 
 
@@ -304,3 +316,197 @@ def test_broken_tree_stops_the_build_with_file_and_line(tmp_path):
     result = run_build(copy, tmp_path / "site")
     assert result.returncode != 0
     assert f"{DATA}:{line}:" in result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- 一个分流来源：结论、原因表、前五分钟
+
+def nodes_after(project: Path, key: str) -> str:
+    """nodes: 之后某个节点的起始文字（causes 里可能有同名的键）。"""
+    text = text_of(project)
+    return text[text.index(f"      {key}:", text.index("    nodes:")):][:60]
+
+
+def test_every_leaf_has_a_cause_row_on_the_same_page():
+    data = tree.load_decision_tree(ROOT)["not_found"]
+    causes = data["causes"]
+    used = set()
+    for key, node in data["nodes"].items():
+        if "page" in node:
+            assert node["cause"] in causes, key
+            assert causes[node["cause"]]["page"] == node["page"], key
+            used.add(node["cause"])
+    assert used == set(causes), "每个原因行都要有结论用到"
+
+
+def test_one_symptom_goes_to_one_runbook():
+    """“主库有、从库没有”和升级缺陷各只转到一份处置手册（原来分别转到三份和两份）。"""
+    data = tree.load_decision_tree(ROOT)["not_found"]
+    signs: dict[str, set[str]] = {}
+    for cause in data["causes"].values():
+        for sign in cause["signs"]:
+            signs.setdefault(sign, set()).add(cause["page"])
+    assert all(len(pages) == 1 for pages in signs.values())
+    assert signs["主库有、从库没有"] == {"incident/data-recovery.md"}
+    upgrade = [c for c in data["causes"].values() if "升级" in c["name"] and "缺陷" in c["name"]]
+    assert [c["page"] for c in upgrade] == ["incident/technical-failure.md"]
+    # 判断树里提到“主库有、从库没有”的答案也都转到同一份手册
+    for node in data["nodes"].values():
+        for answer in node.get("answers", []):
+            if "主库有、从库没有" in answer["label"]:
+                assert data["nodes"][answer["next"]]["page"] == "incident/data-recovery.md"
+
+
+def test_leaf_on_a_different_page_than_its_cause_fails_with_line(project):
+    line = replace(project, "        page: incident/network.md\n", "        page: incident/overload.md\n",
+                   after="    nodes:")
+    message = error(project)
+    assert message.startswith(f"{DATA}:{line}:"), message
+    assert "两条路线不一致" in message and "nodes.network" in message and "causes.network" in message
+
+
+def test_leaf_without_cause_fails_with_line(project):
+    replace(project, "        cause: network\n", "", after="    nodes:")
+    message = error(project)
+    assert message.startswith(f"{DATA}:{line_of(project, 'title:', after=nodes_after(project, 'network'))}:"), \
+        message
+    assert "nodes.network" in message and "缺少字段 cause" in message
+
+
+def test_leaf_with_unknown_cause_fails_with_line(project):
+    line = replace(project, "        cause: network\n", "        cause: wifi\n", after="    nodes:")
+    message = error(project)
+    assert message.startswith(f"{DATA}:{line}:"), message
+    assert "没有对应的原因行" in message and "wifi" in message
+
+
+def test_cause_row_that_no_leaf_uses_fails_with_line(project):
+    line = replace(project, "    causes:\n", "    causes:\n      printer:\n        name: 打印机没纸\n"
+                   "        signs: [打印不出来]\n        level: p4\n        page: incident/overload.md\n")
+    message = error(project)
+    assert message.startswith(f"{DATA}:{line + 2}:"), message  # 条目的第一个字段 name 所在的行
+    assert "causes.printer" in message and "没有任何结论用到" in message
+
+
+def test_same_sign_in_two_rows_with_different_runbooks_fails_with_line(project):
+    line = replace(project, "          - 慢查询告警，查询越来越慢\n", "          - 主库有、从库没有\n")
+    message = error(project)
+    assert message.startswith(f"{DATA}:{line}:"), message
+    assert "两条路线不一致" in message and "主库有、从库没有" in message
+    assert "docs/incident/data-recovery.md" in message and "docs/incident/database.md" in message
+
+
+def test_unknown_starting_level_fails_with_line(project):
+    line = replace(project, "        level: p1\n", "        level: p0\n")
+    message = error(project)
+    assert message.startswith(f"{DATA}:{line}:"), message
+    assert "p0" in message and "data/severity.yml" in message
+
+
+def test_first_five_link_to_missing_anchor_fails_with_line(project):
+    line = replace(project, "anchor: 事件记录, title", "anchor: 没有这一节, title")
+    message = error(project)
+    assert message.startswith(f"{DATA}:{line}:"), message
+    assert "first_five" in message and "#没有这一节" in message
+
+
+# ---------------------------------------------------------------- 判断树的逻辑
+
+def answer_to(data: dict, target: str) -> list[tuple[str, str]]:
+    """指向 target 的 (问题, 答案)。"""
+    return [(key, answer["label"]) for key, node in data["nodes"].items()
+            for answer in node.get("answers", []) if answer["next"] == target]
+
+
+def test_no_announcement_keeps_the_platform_as_a_possibility():
+    data = tree.load_decision_tree(ROOT)["not_found"]
+    nodes = data["nodes"]
+    official = nodes[nodes[data["start"]]["answers"][0]["next"]]
+    assert "公告" in official["question"]
+    assert "12366" in tree.expand_facts(official["help"], datafiles.load_facts(ROOT))
+    assert "夜间" in official["help"] and "技术联系人" in official["help"]
+    no = [a for a in official["answers"] if "没有公告" in a["label"]]
+    assert len(no) == 1 and "不等于" in no[0]["label"]
+    follow = nodes[no[0]["next"]]
+    assert "question" in follow, "没有公告后还要再判断，不能直接下结论"
+    causes = {nodes[a["next"]].get("cause") for a in follow["answers"]}
+    assert "platform_suspected" in causes, "没有公告时，平台仍然是一种可能"
+
+
+def test_unreachable_issuer_is_not_evidence_of_human_error():
+    data = tree.load_decision_tree(ROOT)["not_found"]
+    for path in all_paths(data):
+        leaf = data["nodes"][path[-1]]
+        labels = [answer["label"] for here, nxt in zip(path, path[1:])
+                  for answer in data["nodes"][here]["answers"] if answer["next"] == nxt]
+        if any("联系不上" in label or "无法确认" in label or "说不清" in label for label in labels):
+            assert leaf["page"] != "incident/human-error.md", path
+
+
+def test_cheap_checks_come_before_expensive_ones():
+    data = tree.load_decision_tree(ROOT)["not_found"]
+    nodes = data["nodes"]
+    single = nodes[data["start"]]["answers"][1]["next"]
+    first = nodes[single]
+    assert "发票号码" in first["help"] and "开票日期" in first["help"] and "价税合计" in first["help"]
+    assert nodes[first["answers"][0]["next"]].get("cause") == "wrong_query"
+    place = nodes[first["answers"][1]["next"]]
+    assert "税务数字账户" in place["help"] and "查验平台" in place["help"]
+    for path in all_paths(data):
+        if path[1] != single:
+            continue
+        texts = [nodes[key].get("question", "") + nodes[key].get("help", "") for key in path[:-1]]
+        expensive = [i for i, text in enumerate(texts) if "主库" in text]
+        version = [i for i, text in enumerate(texts) if "版本" in text]
+        if expensive:
+            assert version and version[0] < expensive[0], path
+
+
+def test_not_uploaded_only_in_tax_device_or_direct_connection_models():
+    data = tree.load_decision_tree(ROOT)["not_found"]
+    leaves = [key for key, node in data["nodes"].items() if node.get("cause") == "not_uploaded"]
+    assert leaves
+    for leaf in leaves:
+        for _, label in answer_to(data, leaf):
+            assert "税控设备" in label and "乐企" in label, label
+    note = data["causes"]["not_uploaded"]
+    assert "税控设备" in note["name"] and "电子发票服务平台" in note["note"]
+
+
+def test_new_causes_from_the_facts_are_in_the_table():
+    data = tree.load_decision_tree(ROOT)["not_found"]
+    text = " ".join(c["name"] + " ".join(c["signs"]) + c.get("note", "") for c in data["causes"].values())
+    for word in ("人脸识别", "授信额度", "已红冲", "异常凭证", "外省", "次日"):
+        assert word in text, word
+
+
+# ---------------------------------------------------------------- 原因表与前五分钟的渲染
+
+def render_args():
+    from macros import incident
+    return datafiles.load_facts(ROOT), datafiles.load_contacts(ROOT), incident.load_severity(ROOT)
+
+
+def test_triage_table_has_one_row_per_cause_linking_to_its_runbook():
+    data = tree.load_decision_tree(ROOT)["not_found"]
+    facts, contacts, levels = render_args()
+    table = tree.render_triage_table(data, "incident/triage.md", ROOT, levels, facts, contacts)
+    rows = table.splitlines()[2:]
+    assert len(rows) == len(data["causes"])
+    for row, cause in zip(rows, data["causes"].values()):
+        link = tree.relative_link("incident/triage.md", cause["page"], cause.get("anchor"))
+        assert f"]({link})" in row and cause["name"] in row
+        level = levels[cause["level"]]
+        assert f"{level['label']} {level['name']}" in row
+
+
+def test_first_five_is_the_same_list_on_every_page():
+    data = tree.load_decision_tree(ROOT)["not_found"]
+    facts, contacts, _ = render_args()
+    outputs = {src: tree.render_first_five(data, src, ROOT, facts, contacts)
+               for src in ("index.md", "incident/index.md", "incident/triage.md")}
+    strip = {src: re.sub(r"\]\([^)]*\)", "]()", text) for src, text in outputs.items()}
+    assert len(set(strip.values())) == 1, "只有链接的相对路径可以不同"
+    text = outputs["incident/triage.md"]
+    assert text.count("\n") == len(data["first_five"]) - 1 and text.startswith("1. **")
+    assert "12366" in text and "示例" in text and "{" not in text
+    assert "](templates.md#事件记录)" in text and "](incident/templates.md#事件记录)" in outputs["index.md"]
