@@ -146,7 +146,7 @@ def render_exercises(key: str, group: dict, src: str, root: Path) -> str:
             "",
             f"**情景**：{md_text(card['situation'])}",
             "",
-            f"**你会怎么做？** {md_text(card['task'])}写下来，或说给同组的人听，再展开参考答案。",
+            f"**要回答**：{md_text(card['task'])}",
             "",
             '<details class="hb-exercise__answer" markdown="1">',
             "<summary>参考答案</summary>",
