@@ -3,13 +3,13 @@
 数据文件（每个都有校验函数，出错时指明文件、行号和条目，如
 ``data/drill_scenarios.yml:57: scenarios.month_end_overload.injects[2]: ……``）：
 
-- data/drill_calendar.yml：演练形式、角色、停止演练的暗号、复盘时限、全年日历；
-- data/drill_scenarios.yml：场景库（目标、参加人员、起始情况、情况注入、期望处置、成功标准、评估检查单）；
+- data/drill_calendar.yml：演练形式、角色、中止口令、复盘时限、演练时段（避开征期和月末开票高峰）、全年日历；
+- data/drill_scenarios.yml：场景库（目标、参加人员、起始情况、情景注入、期望处置、成功标准、评估检查单）；
 
 数据里指向手册的链接写成 docs 下的相对路径（可带锚点），校验时确认页面和锚点都存在；
 宏输出 Markdown 链接，由 MkDocs 改写成目录式或离线版网址。
 
-页面交互在 docs/assets/javascripts/ 下：演练时钟、情况注入、观察记录与导出在 drill-run.js（纯逻辑）
+页面交互在 docs/assets/javascripts/ 下：演练时钟、情景注入、观察记录与导出在 drill-run.js（纯逻辑）
 和 drill-console.js；存储、下载和 Markdown 都用 core.js。
 
 链接校验（check_link、md_link）和小工具也供 training.py 使用。
@@ -135,7 +135,7 @@ def load_drill_scenarios(root: Path = ROOT) -> Mapping:
                 where.add(
                     inject,
                     f"{item}: 时间 {inject['at']} 分钟早于前一条 injects[{index - 1}] 的 {previous} 分钟；"
-                    f"情况注入要按时间先后排列",
+                    f"情景注入要按时间先后排列",
                 )
             if inject["at"] > entry["duration"]:
                 where.add(
@@ -160,6 +160,7 @@ ROLE = Record({"name": is_text, "duty": is_text, "not": is_text})
 CODE_WORD = Record({"value": is_text, "example": is_bool}, {"note": is_text})
 DEADLINE = Record({"name": is_text, "value": _is_positive_int, "unit": lambda v: v in DEADLINE_UNITS,
                    "example": is_bool})
+WINDOW = Record({"value": is_text, "avoid": _is_text_list, "example": is_bool}, {"note": is_text})
 CALENDAR_ENTRY = Record(
     {"month": lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 12,
      "kind": lambda v: v in KINDS, "scenario": is_text, "example": is_bool},
@@ -172,7 +173,7 @@ def load_drill_calendar(root: Path = ROOT) -> Mapping:
     """读取并校验 data/drill_calendar.yml；日历里的场景必须在场景库中，且适合该演练形式。"""
     doc, where = datafiles.open_file(root, "drill_calendar.yml")
     doc = require_mapping(where, doc, "文件顶层")
-    expected = {"kinds", "roles", "code_word", "deadlines", "calendar"}
+    expected = {"kinds", "roles", "code_word", "deadlines", "window", "calendar"}
     if set(doc) != expected:
         raise where.fatal(doc, f"文件顶层应当是 {'、'.join(sorted(expected))}，实际为 {'、'.join(sorted(doc))}")
 
@@ -189,6 +190,8 @@ def load_drill_calendar(root: Path = ROOT) -> Mapping:
         ROLE.check(where, role, f"roles.{key}:")
 
     CODE_WORD.check(where, doc["code_word"], "code_word:")
+
+    WINDOW.check(where, doc["window"], "window:")
 
     deadlines = require_mapping(where, doc["deadlines"], "deadlines")
     for key, deadline in deadlines.items():
@@ -226,7 +229,7 @@ def load_drill_calendar(root: Path = ROOT) -> Mapping:
 
 
 def format_offset(minutes: int) -> str:
-    """情况注入的时间，如 T+05:00、T+1:30:00（与 drill-run.js 的 formatOffset 一致）。"""
+    """情景注入的时间，如 T+05:00、T+1:30:00（与 drill-run.js 的 formatOffset 一致）。"""
     hours, mins = divmod(int(minutes), 60)
     return f"T+{hours}:{mins:02d}:00" if hours else f"T+{mins:02d}:00"
 
@@ -253,11 +256,11 @@ def render_scenario(key: str, sc: dict, calendar: dict, src: str, root: Path) ->
     months = [str(e["month"]) for e in calendar["calendar"] if e["scenario"] == key]
     planned = f"；日历安排：{'、'.join(months)} 月" if months else ""
     out += [f"*{md_text(sc['summary'])}*", "",
-            f"适合：{md_text(kind_names)}；时长：{sc['duration']} 分钟；情况注入 {len(sc['injects'])} 条{planned}。", ""]
+            f"适合：{md_text(kind_names)}；时长：{sc['duration']} 分钟；情景注入 {len(sc['injects'])} 条{planned}。", ""]
     out += ["**目标**", ""] + [f"- {md_text(t)}" for t in sc["objectives"]] + [""]
     out += ["**参加人员**：" + "、".join(md_text(p) for p in sc["participants"]) + "。", ""]
     out += ["**起始情况**", "", md_text(sc["situation"]), ""]
-    out += ["**情况注入**（主持人按时间给出；“期待的处置”只给主持人和观察员看）", "",
+    out += ["**情景注入**（主持人按时间给出；“期待的处置”只给主持人和观察员看）", "",
             "| 时间 | 来源 → 交给 | 情况 | 期待的处置 |", "|---|---|---|---|"]
     for inject in sc["injects"]:
         route = cell(inject["from"]) + (f" → {cell(inject['to'])}" if inject.get("to") else "")
@@ -304,7 +307,7 @@ def register(env, root) -> None:
 
     @env.macro
     def drill_code_word() -> str:
-        """停止演练的暗号，加粗，示例值带“示例”标记。"""
+        """中止口令，加粗，示例值带“示例”标记。"""
         word = calendar["code_word"]
         text = f"<strong>“{escape(word['value'])}”</strong>"
         return text + example_badge("drill_calendar.yml") if word["example"] else text
@@ -315,6 +318,17 @@ def register(env, root) -> None:
         entry = _get(calendar["deadlines"], key, "drill_calendar.yml")
         text = escape(f"{entry['value']} {entry['unit']}")
         return text + example_badge("drill_calendar.yml") if entry["example"] else text
+
+    @env.macro
+    def drill_window() -> str:
+        """每月安排演练的时段和要避开的时段（列表），示例值带标记。"""
+        window = calendar["window"]
+        badge = example_badge("drill_calendar.yml") if window["example"] else ""
+        lines = [f"每月的演练安排在**{md_text(window['value'])}**{badge}，避开：", ""]
+        lines += [f"- {md_text(item)}" for item in window["avoid"]]
+        if window.get("note"):
+            lines += ["", md_text(window["note"])]
+        return "\n\n" + "\n".join(lines) + "\n\n"
 
     @env.macro
     def drill_frequency() -> str:
@@ -358,7 +372,7 @@ def register(env, root) -> None:
     @env.macro
     def drill_scenario_index() -> str:
         src = _src_uri(env)
-        rows = ["| 场景 | 适合的形式 | 时长 | 情况注入 | 日历安排 |", "|---|---|---|---|---|"]
+        rows = ["| 场景 | 适合的形式 | 时长 | 情景注入 | 日历安排 |", "|---|---|---|---|---|"]
         for key, sc in scenarios.items():
             months = "、".join(f"{e['month']} 月" for e in calendar["calendar"] if e["scenario"] == key) or "—"
             link = md_link(f"drills/scenarios.md#{key}", src, root, sc["title"])
@@ -385,9 +399,9 @@ def register(env, root) -> None:
             f'data-drill="{attr_json(console_data(scenarios, calendar, datafiles.load_widget_text(root)["drill"]))}" '
             f'markdown="1">',
             f'<p class="hb-drill__nojs" markdown="span">演练控制台需要浏览器启用 JavaScript。不能使用时，打印[场景库]({library})'
-            f'中的场景，由主持人用钟表计时、按时念出情况注入，观察员在纸上记下时间和观察。</p>',
+            f'中的场景，由主持人用钟表计时、按时念出情景注入，观察员在纸上记下时间和观察。</p>',
             f'<div class="hb-drill__aborted" role="alert" hidden markdown="1">\n\n'
-            f'**演练已用暗号“{word}”中止，转入真实处置。**从[事件响应]({incident})开始，'
+            f'**演练已用中止口令“{word}”停止，转入真实处置。**从[事件响应]({incident})开始，'
             f'按[事件分级]({severity})定级；演练记录先导出保存。\n\n</div>',
             "</div>",
         ]) + "\n\n"

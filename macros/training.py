@@ -3,6 +3,7 @@
 数据文件（出错时指明文件、行号和条目）：
 
 - data/quiz.yml：自测题（单选、多选、解释、重读的页面）；
+- data/exercises.yml：练习卡片（情景、要回答的问题、参考答案、不要这样做、重读的页面）；
 - data/glossary.yml：术语表；缩写的悬停说明在 includes/abbreviations.md（abbr 扩展的写法），
   也由这里校验。
 
@@ -98,6 +99,67 @@ def _check_answer(where: Where, question: dict, item: str) -> None:
             return
 
 
+# ---------------------------------------------------------------- 练习卡片
+
+EXERCISE_GROUP = Record({"title": is_text, "cards": lambda v: isinstance(v, dict) and bool(v)})
+CARD = Record(
+    {"title": is_text, "audience": is_text, "situation": is_text, "task": is_text,
+     "answer": _is_text_list, "page": is_text},
+    {"avoid": _is_text_list},
+)
+
+
+@datafiles.datafile("exercises.yml")
+def load_exercises(root: Path = ROOT) -> Mapping:
+    """读取并校验 data/exercises.yml：卡片编号全站唯一，重读的页面和锚点必须存在。"""
+    doc, where = datafiles.open_file(root, "exercises.yml")
+    groups = keyed_entries(where, doc, "groups")
+    seen: dict[str, str] = {}
+    for key, group in groups.items():
+        label = f"groups.{key}"
+        if not EXERCISE_GROUP.check(where, group, f"{label}:"):
+            continue
+        for card_key, card in group["cards"].items():
+            item = f"{label}.cards.{card_key}"
+            if not isinstance(card_key, str) or not datafiles.KEY.match(card_key):
+                where.add(card, f"{item}: 卡片编号只能用小写字母、数字和下划线")
+            if card_key in seen:
+                where.add(card, f"{item}: 卡片编号与 {seen[card_key]} 重复（编号要全站唯一）")
+            seen.setdefault(card_key, item)
+            if not CARD.check(where, card, f"{item}:"):
+                continue
+            check_link(where, card, item, card["page"], root)
+    where.done()
+    return groups
+
+
+def render_exercises(key: str, group: dict, src: str, root: Path) -> str:
+    """一组练习卡片：每张一个三级标题（锚点是卡片键），参考答案在默认收起的 <details> 里。"""
+    out = []
+    for number, (card_key, card) in enumerate(group["cards"].items(), start=1):
+        out += [
+            f"### 卡片 {number}：{md_text(card['title'])} {{#{card_key}}}",
+            "",
+            f'<div class="hb-exercise" data-exercise="{escape(card_key)}" markdown="1">',
+            "",
+            f"**适合**：{md_text(card['audience'])}",
+            "",
+            f"**情景**：{md_text(card['situation'])}",
+            "",
+            f"**要回答**：{md_text(card['task'])}",
+            "",
+            '<details class="hb-exercise__answer" markdown="1">',
+            "<summary>参考答案</summary>",
+            "",
+        ]
+        out += [f"{index}. {md_text(step)}" for index, step in enumerate(card["answer"], start=1)]
+        out.append("")
+        if card.get("avoid"):
+            out += ["**不要**：", ""] + [f"- {md_text(text)}" for text in card["avoid"]] + [""]
+        out += [f"重读：{md_link(card['page'], src, root)}", "", "</details>", "", "</div>", ""]
+    return "\n\n" + "\n".join(out) + "\n"
+
+
 # ---------------------------------------------------------------- 术语表与缩写
 
 _ABBR_LINE = re.compile(r"^\*\[([^\]]+)\]:[ \t]*(\S.*)$")
@@ -135,7 +197,15 @@ def load_abbreviations(root: Path = ROOT) -> list[tuple[str, str]]:
 
 
 GROUP = Record({"title": is_text, "terms": _is_list})
-TERM = Record({"term": is_text, "definition": is_text}, {"page": is_text, "see": _is_text_list})
+TERM = Record({"term": is_text, "definition": is_text},
+              {"aliases": _is_text_list, "deprecated": _is_text_list, "note": is_text,
+               "page": is_text, "see": _is_text_list})
+
+
+def deprecated_terms(groups: Mapping) -> dict[str, str]:
+    """不再使用的说法 → 应当使用的术语（来自术语表的 deprecated 字段）。"""
+    return {old: term["term"] for group in groups.values() for term in group["terms"]
+            for old in term.get("deprecated", [])}
 
 
 @datafiles.datafile("glossary.yml")
@@ -145,6 +215,7 @@ def load_glossary(root: Path = ROOT) -> Mapping:
     groups = keyed_entries(where, doc, "groups")
     terms: dict[str, str] = {}
     valid: list[tuple[str, int, dict]] = []
+    names: dict[str, str] = {}  # 别名和不再使用的说法 → 所在条目
     for key, group in groups.items():
         label = f"groups.{key}"
         if not GROUP.check(where, group, f"{label}:"):
@@ -161,9 +232,20 @@ def load_glossary(root: Path = ROOT) -> Mapping:
             if not pages.slugify(name):
                 where.add(term, f"{item}: 术语 {name!r} 算不出锚点")
             terms[name] = item
+            for field in ("aliases", "deprecated"):
+                for other in term.get(field, []):
+                    if other in names:
+                        where.add(term, f"{item}: {field} 中的 {other!r} 已经出现在 {names[other]}"
+                                        f"（一个说法只能属于一个术语）")
+                    names.setdefault(other, f"{item}.{field}")
             if "page" in term:
                 check_link(where, term, item, term["page"], root)
     for key, index, term in valid:
+        for field in ("aliases", "deprecated"):
+            for other in term.get(field, []):
+                if other in terms:
+                    where.add(term, f"groups.{key}.terms[{index}]: {field} 中的 {other!r} 本身是术语表里的术语；"
+                                    f"一个概念只留一个条目")
         for other in term.get("see", []):
             if other not in terms:
                 where.add(term, f"groups.{key}.terms[{index}]: see 中的 {other!r} 不是术语表里的术语")
@@ -222,6 +304,7 @@ def render_quiz(key: str, quiz: dict, src: str, root: Path) -> str:
 
 def register(env, root) -> None:
     quizzes = load_quiz(root)
+    exercise_groups = load_exercises(root)
     glossary_groups = load_glossary(root)
 
     # ---- 自测题
@@ -246,6 +329,13 @@ def register(env, root) -> None:
         return ('\n\n<div class="hb-quiz-toolbar" data-quiz-toolbar>'
                 '<p class="hb-quiz-toolbar__nojs">每道题下面的“答案与解释”可以展开查看。</p></div>\n\n')
 
+    # ---- 练习卡片
+
+    @env.macro
+    def exercise_cards(key: str) -> str:
+        """一组练习卡片，参考答案默认收起（没有脚本也能展开）。"""
+        return render_exercises(key, _get(exercise_groups, key, "exercises.yml"), _src_uri(env), root)
+
     # ---- 术语表
 
     @env.macro
@@ -257,6 +347,12 @@ def register(env, root) -> None:
             for term in group["terms"]:
                 out.append(f"{md_text(term['term'])} {{ #{pages.slugify(term['term'])} }}")
                 text = md_text(term["definition"])
+                if term.get("aliases"):
+                    text += f" 又称：{'、'.join(md_text(a) for a in term['aliases'])}。"
+                if term.get("deprecated"):
+                    text += f" 不用：{'、'.join(md_text(d) for d in term['deprecated'])}。"
+                if term.get("note"):
+                    text += f" {md_text(term['note'])}"
                 if term.get("page"):
                     text += f" 见{md_link(term['page'], src, root)}。"
                 if term.get("see"):

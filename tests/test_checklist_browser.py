@@ -318,7 +318,7 @@ def test_export_markdown_and_json_field_by_field(page_factory, site):
     lines = md.split("\n")
     assert lines[0] == "# 执行记录：升级前检查单"
     assert lines[2] == "- 页面：系统升级（operations/upgrade）"
-    assert lines[3] == "- 检查单：升级前检查单（before，DO-CONFIRM）"
+    assert lines[3] == "- 检查单：升级前检查单（before，执行后核对）"
     assert lines[4] == "- 执行人：值班工程师甲"
     assert lines[5] == "- 变更或事件编号：CHG-2026-118"
     assert lines[6] == "- 开始时间：2026-11-28 09:05"  # 第一次勾选的时间
@@ -338,7 +338,7 @@ def test_export_markdown_and_json_field_by_field(page_factory, site):
     data = json.loads(raw)
     assert data["format"] == "handbook-checklist-record" and data["schema"] == 2
     assert data["title"] == "升级前检查单"
-    assert data["mode"] == "DO-CONFIRM"
+    assert data["mode"] == "执行后核对"
     assert data["checklist"] == "before"
     assert data["page"]["path"] == "operations/upgrade"
     assert data["page"]["title"] == "系统升级"

@@ -69,10 +69,10 @@ def test_drill_run_with_simulated_clock_and_export(page_factory, site_url, scena
     expect(page.locator(".hb-drill__state")).to_have_text("进行中")
     expect(shown_injects(page)).to_have_count(1)
     expect(shown_injects(page).first).to_contain_text(scenario["injects"][0]["text"])
-    expect(page.locator(".hb-drill__next")).to_have_text("下一条情况注入：T+05:00（还有 05:00）")
+    expect(page.locator(".hb-drill__next")).to_have_text("下一条情景注入：T+05:00（还有 05:00）")
     expect(page.locator(".hb-drill select[name=scenario]")).to_be_disabled()
 
-    # 差一秒不到时间：第二条情况注入还没出现
+    # 差一秒不到时间：第二条情景注入还没出现
     page.clock.fast_forward("04:59")
     expect(page.locator(".hb-drill__clock")).to_have_text("T+04:59")
     expect(shown_injects(page)).to_have_count(1)
@@ -80,7 +80,7 @@ def test_drill_run_with_simulated_clock_and_export(page_factory, site_url, scena
     expect(page.locator(".hb-drill__clock")).to_have_text("T+05:00")
     expect(shown_injects(page)).to_have_count(2)
     expect(shown_injects(page).nth(1)).to_contain_text(scenario["injects"][1]["text"])
-    expect(page.locator(".hb-drill__announce")).to_contain_text("新的情况注入：T+05:00")
+    expect(page.locator(".hb-drill__announce")).to_contain_text("新的情景注入：T+05:00")
 
     # 任何人都可以记一条观察，自动带演练时间；文字原样显示，不当作 HTML
     page.select_option(".hb-drill select[name=role]", "观察员")
@@ -109,11 +109,11 @@ def test_drill_run_with_simulated_clock_and_export(page_factory, site_url, scena
     evaluation.locator("input[type=checkbox]").first.check(force=True)
     expect(evaluation.locator(".hb-checklist__count")).to_contain_text("已完成 1 项")
 
-    # 真实事件：用暗号停止
+    # 真实事件：用中止口令停止
     page.clock.fast_forward("02:30")
     expect(page.locator(".hb-drill__clock")).to_have_text("T+17:30")
     page.locator(".hb-drill__stop").click()
-    expect(page.locator(".hb-drill__state")).to_have_text("已用暗号中止")
+    expect(page.locator(".hb-drill__state")).to_have_text("已用中止口令停止")
     expect(page.locator(".hb-drill__aborted")).to_be_visible()
     # 链接由 MkDocs 改写（即时导航时 Material 再把它变成绝对地址）
     expect(page.locator(".hb-drill__aborted a").first).to_have_attribute("href", re.compile(r"(^\.\./\.\./|/)incident/$"))
@@ -147,9 +147,9 @@ def test_drill_run_with_simulated_clock_and_export(page_factory, site_url, scena
     name, text = export(page, "导出 Markdown")
     assert name.endswith(".md")
     assert text.startswith(f"# 演练记录：{scenario['title']}\n")
-    assert "- 状态：已用暗号中止" in text
+    assert "- 状态：已用中止口令停止" in text
     assert "| T+05:00 | 10:05:00 | 观察 | 观察员 | 服务台报告了运维值班 \\<b\\>已定级\\</b\\> \\| P2 |" in text
-    assert "| T+15:00 | 10:15:00 | 情况注入 |" in text
+    assert "| T+15:00 | 10:15:00 | 情景注入 |" in text
     assert f"- [x] {scenario['evaluation'][0]}（勾选于 2026-11-28 10:15）" in text
     assert log.offsite == [] and log.console_errors == []
 

@@ -18,6 +18,7 @@ SCENARIOS = "data/drill_scenarios.yml"
 CALENDAR = "data/drill_calendar.yml"
 QUIZ = "data/quiz.yml"
 GLOSSARY = "data/glossary.yml"
+EXERCISES = "data/exercises.yml"
 
 
 @pytest.fixture
@@ -59,6 +60,7 @@ def test_loaders_are_registered_for_the_data_files():
     assert datafiles.LOADERS["drill_calendar.yml"] is drills.load_drill_calendar
     assert datafiles.LOADERS["quiz.yml"] is training.load_quiz
     assert datafiles.LOADERS["glossary.yml"] is training.load_glossary
+    assert datafiles.LOADERS["exercises.yml"] is training.load_exercises
 
 
 def test_scenario_library_covers_the_required_situations():
@@ -121,17 +123,79 @@ def test_every_quiz_question_has_a_valid_answer_and_page():
 def test_glossary_has_the_domain_terms_and_real_abbreviations():
     groups = training.load_glossary(ROOT)
     terms = {term["term"] for group in groups.values() for term in group["terms"]}
-    assert {"补打", "红冲", "数电票", "负载均衡", "主备切换", "增量同步", "同步延迟", "慢查询", "回滚"} <= terms
+    assert {"补打", "红冲", "数电发票", "负载均衡", "主备切换", "增量同步", "同步延迟", "慢查询", "回滚"} <= terms
+    # 数电发票时代的业务术语各有一个条目
+    assert {"电子发票服务平台", "税务数字账户", "乐企", "红字发票信息确认单", "版式文件", "授信额度", "异常凭证",
+            "征期", "申报日历", "全国增值税发票查验平台", "恢复点目标", "中止口令", "情景注入",
+            "逐项执行", "执行后核对"} <= terms
+    by_name = {term["term"]: term for group in groups.values() for term in group["terms"]}
+    assert {"数电票", "全电发票"} <= set(by_name["数电发票"]["aliases"])
+    assert "RPO" in by_name["恢复点目标"]["aliases"]
+    assert training.deprecated_terms(groups) | {"冲红": "红冲", "暗号": "中止口令", "数据丢失目标": "恢复点目标",
+                                                 "READ-DO": "逐项执行", "DO-CONFIRM": "执行后核对"} \
+        == training.deprecated_terms(groups)
     abbreviations = dict(training.load_abbreviations(ROOT))
     assert {"RTO", "RPO", "CPU", "OCR"} <= set(abbreviations)
     assert not {"P1", "P2", "P3", "P4"} & set(abbreviations)
+
+
+# 演练、培训的页面和数据由本模块负责：里面不能再出现术语表标为“不用”的说法
+OWN_TEXTS = ("docs/drills/*.md", "docs/training/*.md", "docs/reference/glossary.md", "data/quiz.yml",
+             "data/exercises.yml", "data/drill_scenarios.yml", "data/drill_calendar.yml",
+             "docs/assets/javascripts/drill-*.js")
+
+
+def test_drill_and_training_texts_use_the_preferred_terms():
+    deprecated = training.deprecated_terms(training.load_glossary(ROOT))
+    found = []
+    for pattern in OWN_TEXTS:
+        for path in sorted(ROOT.glob(pattern)):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                found += [f"{path.relative_to(ROOT)}:{number}: 写了“{old}”，应当写“{new}”"
+                          for old, new in deprecated.items() if old in line]
+    for group in training.load_glossary(ROOT).values():
+        for term in group["terms"]:
+            found += [f"术语 {term['term']} 的解释写了“{old}”" for old in deprecated if old in term["definition"]]
+    text = datafiles.load_widget_text(ROOT)
+    labels = [mode["label"] for mode in text["checklist"]["modes"].values()]
+    assert labels == ["逐项执行", "执行后核对"]
+    assert found == [], "\n".join(found)
+
+
+def test_invoice_business_quiz_and_exercise_cards():
+    quizzes = training.load_quiz(ROOT)
+    questions = quizzes["invoice"]["questions"]
+    assert len(questions) >= 12
+    explanations = " ".join(q["question"] + q["explanation"] for q in questions)
+    for phrase in ("20 位", "XML", "红冲", "确认单", "复制件", "不连续", "征期", "次日", "授信额度", "人脸识别",
+                   "异常凭证", "乐企"):
+        assert phrase in explanations, phrase
+    # 自测题不再教错的说法：正确选项和解释里没有（错误选项正是要学员认出来的）
+    everything = " ".join(
+        " ".join(q["options"][training.LETTERS.index(letter)] for letter in training.answer_letters(q))
+        + q["explanation"] for quiz in quizzes.values() for q in quiz["questions"])
+    for wrong in ("作废或冲红", "月末、季末申报高峰", "号码在应当连续", "补打的发票具有法律效力"):
+        assert wrong not in everything, wrong
+    cards = training.load_exercises(ROOT)["invoice"]["cards"]
+    assert len(cards) >= 8
+    for key, card in cards.items():
+        assert card["situation"] and card["answer"], key
+        assert card["page"].startswith("training/invoice-business.md#"), key
+
+
+def test_drill_window_avoids_both_peaks():
+    window = drills.load_drill_calendar(ROOT)["window"]
+    assert window["example"] is True
+    avoid = " ".join(window["avoid"])
+    assert "征期" in avoid and "申报日历" in avoid and "月末开票高峰" in avoid
+    assert "第一个工作日" not in window["value"]
 
 
 # ---------------------------------------------------------------- 场景库的错误
 
 
 def test_injects_out_of_order_name_file_line_and_entry(project):
-    # month_end_overload 的第三条情况注入（injects[2]）原本在第 15 分钟，改到第 3 分钟
+    # month_end_overload 的第三条情景注入（injects[2]）原本在第 15 分钟，改到第 3 分钟
     line = edit(project, SCENARIOS, "- at: 15", "- at: 3", after="month_end_overload:")
     message = error(drills.load_drill_scenarios, project)
     assert message.startswith(f"{SCENARIOS}:{line}: scenarios.month_end_overload.injects[2]:"), message
@@ -265,7 +329,37 @@ def test_quiz_page_must_exist(project):
 def test_duplicate_glossary_term(project):
     line = edit(project, GLOSSARY, "- term: 作废", "- term: 红冲")
     message = error(training.load_glossary, project)
-    assert message.startswith(f"{GLOSSARY}:{line}: groups.invoice.terms[3]:"), message
+    assert message.startswith(f"{GLOSSARY}:{line}: groups.invoice.terms[10]:"), message
+
+
+def test_alias_that_is_also_a_term_is_refused(project):
+    edit(project, GLOSSARY, "aliases: [数电票, 全电发票]", "aliases: [数电票, 全电发票, 版式文件]")
+    message = error(training.load_glossary, project)
+    assert "groups.invoice.terms[0]" in message and "版式文件" in message and "一个概念只留一个条目" in message
+
+
+def test_deprecated_word_listed_under_two_terms_is_refused(project):
+    edit(project, GLOSSARY, "deprecated: [暗号]", "deprecated: [暗号, 冲红]")
+    message = error(training.load_glossary, project)
+    assert "冲红" in message and "一个说法只能属于一个术语" in message
+
+
+# ---------------------------------------------------------------- 练习卡片的错误
+
+
+def test_exercise_card_link_to_missing_heading_is_refused(project):
+    edit(project, EXERCISES, "page: training/invoice-business.md#异常凭证", "page: training/invoice-business.md#异常发票")
+    line = line_of(project, EXERCISES, "      abnormal_voucher:")
+    message = error(training.load_exercises, project)
+    assert message.startswith(f"{EXERCISES}:{line + 1}: groups.invoice.cards.abnormal_voucher:"), message
+    assert "#异常发票" in message
+
+
+def test_exercise_card_missing_answer_is_refused(project):
+    edit(project, EXERCISES, "        answer:\n", "        answers:\n", after="void_request:")
+    message = error(training.load_exercises, project)
+    assert message.startswith(f"{EXERCISES}:"), message
+    assert "groups.invoice.cards.void_request" in message and "answer" in message
 
 
 def test_see_must_point_to_a_term(project):

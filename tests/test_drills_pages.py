@@ -36,7 +36,7 @@ def test_programme_page_covers_why_how_often_roles_and_rules(built_site):
     assert "未经书面批准，绝不触碰生产环境" in text
     word = drills.load_drill_calendar(ROOT)["code_word"]["value"]
     assert f"“{word}”" in text
-    # 暗号是示例值，页面上带“示例”标记
+    # 中止口令是示例值，页面上带“示例”标记
     assert doc.xpath("//article//span[@class='hb-example']")
     # 结果回到手册：复盘、改页面、跟踪
     assert doc.xpath("//article//a[contains(@href, 'review/')]")
@@ -70,7 +70,7 @@ def test_every_scenario_is_rendered_with_all_parts(built_site):
                 break
             section.append(node)
         text = "".join(n.text_content() for n in section)
-        for label in ("目标", "参加人员", "起始情况", "情况注入", "期望的处置", "成功标准", "评估检查单"):
+        for label in ("目标", "参加人员", "起始情况", "情景注入", "期望的处置", "成功标准", "评估检查单"):
             assert label in text, (key, label)
         tables = [n for n in section if n.tag == "table"]
         injects = tables[0].xpath("tbody/tr")
@@ -158,6 +158,25 @@ def test_trainer_guide_has_a_timed_plan_and_exercises(built_site):
     assert doc.xpath("//article//a[contains(@href, 'reference/glossary/')]")
 
 
+def test_invoice_business_module_has_cards_with_answers_revealed_on_demand(built_site):
+    doc = page(built_site, "training/invoice-business")
+    cards = training.load_exercises(ROOT)["invoice"]["cards"]
+    for key, card in cards.items():
+        assert doc.xpath(f"//h3[@id='{key}']"), key
+        block = doc.xpath(f"//div[@data-exercise='{key}']")
+        assert block, key
+        assert card["situation"] in block[0].text_content(), key
+        details = block[0].xpath(".//details[contains(@class, 'hb-exercise__answer')]")
+        # 参考答案默认收起，没有脚本也能展开
+        assert details and details[0].get("open") is None, key
+        assert len(details[0].xpath(".//ol/li")) == len(card["answer"]), key
+        assert details[0].xpath(".//a/@href"), key
+    assert doc.xpath("//article//a[contains(@href, 'quiz/#quiz-invoice')]")
+    # 学习路径和讲师指南都指向本模块
+    for source in ("training/paths", "training/trainer-guide", "training"):
+        assert page(built_site, source).xpath("//article//a[contains(@href, 'invoice-business/')]"), source
+
+
 def test_glossary_terms_have_anchors_and_links(built_site):
     doc = page(built_site, "reference/glossary")
     groups = training.load_glossary(ROOT)
@@ -167,6 +186,11 @@ def test_glossary_terms_have_anchors_and_links(built_site):
             assert dt and dt[0].get("id"), term["term"]
             if "page" in term:
                 assert dt[0].getnext().xpath(".//a/@href"), term["term"]
+    # 别名和不再使用的说法写在首选术语的解释里
+    dt = doc.xpath("//dt[normalize-space()='数电发票']")[0]
+    assert "又称：数电票、全电发票" in dt.getnext().text_content()
+    dt = doc.xpath("//dt[normalize-space()='红冲']")[0]
+    assert "不用：冲红" in dt.getnext().text_content()
     # 缩写表里的每个缩写在本页都带悬停说明
     titles = {a.text: a.get("title") for a in doc.xpath("//abbr")}
     for term, meaning in training.load_abbreviations(ROOT):

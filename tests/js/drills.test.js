@@ -59,7 +59,7 @@ test("暂停期间时钟停住，继续后扣除暂停时间", () => {
   assert.deepEqual(run.entries.map((e) => e.text), ["演练开始", "演练暂停", "演练继续"]);
 });
 
-test("情况注入到时间才出现，同一时间的一起出现，不会重复出现", () => {
+test("情景注入到时间才出现，同一时间的一起出现，不会重复出现", () => {
   let run = started();
   run = d.reveal(run, INJECTS, T0);
   assert.deepEqual(run.shown, [0]);
@@ -67,14 +67,14 @@ test("情况注入到时间才出现，同一时间的一起出现，不会重�
   run = d.reveal(run, INJECTS, T0 + 5 * MIN);
   assert.deepEqual(run.shown, [0, 1, 2]);
   const again = d.reveal(run, INJECTS, T0 + 6 * MIN);
-  assert.equal(again, run, "没有新的情况注入时返回原对象");
+  assert.equal(again, run, "没有新的情景注入时返回原对象");
   const injects = run.entries.filter((e) => e.type === "inject");
   assert.deepEqual(injects.map((e) => e.offset_ms), [0, 5 * MIN, 5 * MIN]);
   assert.equal(injects[1].role, "服务台");
   assert.equal(injects[1].to, "运维值班");
 });
 
-test("页面关掉再打开时，错过的情况注入一次补齐，演练时间记预定时间", () => {
+test("页面关掉再打开时，错过的情景注入一次补齐，演练时间记预定时间", () => {
   let run = started();
   run = d.reveal(run, INJECTS, T0 + 25 * MIN);
   assert.deepEqual(run.shown, [0, 1, 2, 3]);
@@ -83,13 +83,13 @@ test("页面关掉再打开时，错过的情况注入一次补齐，演练时�
   assert.equal(last.at, new Date(T0 + 25 * MIN).toISOString());
 });
 
-test("暂停时不出现新的情况注入", () => {
+test("暂停时不出现新的情景注入", () => {
   let run = d.reveal(started(), INJECTS, T0);
   run = d.pause(run, T0 + MIN);
   assert.equal(d.reveal(run, INJECTS, T0 + 30 * MIN).shown.length, 1);
 });
 
-test("下一条情况注入和剩余时间（向上取整到秒）", () => {
+test("下一条情景注入和剩余时间（向上取整到秒）", () => {
   let run = d.reveal(started(), INJECTS, T0);
   const next = d.nextInject(run, INJECTS, T0 + 90500);
   assert.equal(next.index, 1);
@@ -115,14 +115,14 @@ test("观察：开始前不能记，空白不记，结束后补记停在结束�
   assert.equal(run.entries[run.entries.length - 1].offset_ms, 10 * MIN);
 });
 
-test("正常结束与用暗号中止", () => {
+test("正常结束与用中止口令停止", () => {
   const ended = d.finish(started(), T0 + 40 * MIN, "ended");
   assert.equal(ended.status, "ended");
   assert.equal(d.elapsedMs(ended, T0 + 99 * MIN), 40 * MIN);
   const aborted = d.finish(started(), T0 + 12 * MIN, "code_word", "非演练");
   assert.equal(aborted.status, "aborted");
   const last = aborted.entries[aborted.entries.length - 1];
-  assert.match(last.text, /暗号“非演练”/);
+  assert.match(last.text, /中止口令“非演练”/);
   assert.equal(last.offset_ms, 12 * MIN);
   assert.equal(d.finish(aborted, T0 + 50 * MIN, "ended"), aborted, "已结束的不能再结束");
 });
@@ -137,7 +137,7 @@ test("暂停中结束：暂停的时间不算进演练用时", () => {
 test("记录按演练时间排列，同一时间保持记下的先后", () => {
   let run = started();
   run = d.observe(run, "观察员", "第一条", T0 + 6 * MIN);
-  run = d.reveal(run, INJECTS, T0 + 6 * MIN); // 补出 T+00:00 与 T+05:00 的情况注入
+  run = d.reveal(run, INJECTS, T0 + 6 * MIN); // 补出 T+00:00 与 T+05:00 的情景注入
   run = d.observe(run, "观察员", "第二条", T0 + 6 * MIN);
   const texts = d.sortedEntries(run).map((e) => e.text);
   assert.deepEqual(texts, ["演练开始", "告警", "来电增多", "同一时间的第二条", "第一条", "第二条"]);
@@ -184,10 +184,10 @@ test("导出的 JSON：场景、状态、时间线和评估检查单", () => {
 test("导出的 Markdown：表格里的竖线和标记被转义，评估检查单带勾选", () => {
   const md = d.toMarkdown(sampleLog());
   assert.match(md, /^# 演练记录：场景一$/m);
-  assert.match(md, /^- 状态：已用暗号中止$/m);
+  assert.match(md, /^- 状态：已用中止口令停止$/m);
   assert.match(md, /^\| 演练时间 \| 时刻 \| 类型 \| 来源或角色 \| 内容 \|$/m);
   assert.match(md, /\| T\+02:00 \| \d\d:\d\d:\d\d \| 观察 \| 观察员 \| a \\\| b \\\*c\\\* \\<b\\>x\\<\/b\\> \|/);
-  assert.match(md, /\| T\+00:00 \| \d\d:\d\d:\d\d \| 情况注入 \| 监控告警 → 运维值班 \| 告警 \|/);
+  assert.match(md, /\| T\+00:00 \| \d\d:\d\d:\d\d \| 情景注入 \| 监控告警 → 运维值班 \| 告警 \|/);
   assert.match(md, /^- \[x\] 确认先看范围（勾选于 2026-11-28 \d\d:\d\d）$/m);
   assert.match(md, /^- \[ \] 确认按时通报$/m);
   // 每一行表格都是 5 栏（转义后的竖线不算分隔）

@@ -1,14 +1,14 @@
 /*
  * 应急演练控制台（宏 drill_console() 生成 .hb-drill[data-drill-console]，场景数据在它的 data-drill 属性里）。
  *
- * 主持人选场景、点“开始演练”，时钟从 T+00:00 走起；情况注入到时间出现；任何人都可以记一条带时间的观察；
- * 可以暂停、继续、结束，或用暗号停止；记录导出为 Markdown 和 JSON，作为复盘的材料。
+ * 主持人选场景、点“开始演练”，时钟从 T+00:00 走起；情景注入到时间出现；任何人都可以记一条带时间的观察；
+ * 可以暂停、继续、结束，或用中止口令停止；记录导出为 Markdown 和 JSON，作为复盘的材料。
  * 时间一律取自 clock.now()（默认 Date.now），计时器用 clock.every()（默认 setInterval），
  * 所以测试可以用 Playwright 的 page.clock 驱动。
  *
  * 保存、下载、时间与 Markdown 用 core.js（HandbookCore）。导出演练记录时附上所选场景的评估检查单：
  * 它放在宏 drill_evaluations() 生成的 .hb-drill-eval[data-drill-eval] 里，记录经 HandbookCore.recordIn() 取得，
- * 不读检查单的页面元素和存储键。角色名、暗号和复盘问题都来自 data-drill（data/ 下的数据）。
+ * 不读检查单的页面元素和存储键。角色名、中止口令和复盘问题都来自 data-drill（data/ 下的数据）。
  *
  * 演练状态与导出格式的纯逻辑在 drill-run.js（保存在 localStorage 键 handbook:drill:v1:<页面路径>）；
  * 读不了的值另存到 handbook:drill:backup:<页面路径>，控制台从空白开始。
@@ -143,7 +143,7 @@
       this.pauseButton = button("暂停", () => this.update(pause(this.run, clock.now(), this.data.facilitator)), "hb-drill__pause");
       this.resumeButton = button("继续", () => this.update(resume(this.run, clock.now(), this.data.facilitator)), "hb-drill__resume");
       this.endButton = button("结束演练", () => this.update(finish(this.run, clock.now(), "ended", "", this.data.facilitator)), "hb-drill__end");
-      this.stopButton = button("停止演练（暗号：" + this.data.code_word + "）", () => this.abort(), "hb-drill__stop");
+      this.stopButton = button("停止演练（中止口令：" + this.data.code_word + "）", () => this.abort(), "hb-drill__stop");
       [this.startButton, this.pauseButton, this.resumeButton, this.endButton, this.stopButton].forEach((b) =>
         controls.appendChild(b));
       root.appendChild(controls);
@@ -162,7 +162,7 @@
       this.warning = el("p", { className: "hb-drill__warning", role: "alert", hidden: "" });
       root.appendChild(this.warning);
 
-      root.appendChild(el("p", { className: "hb-drill__heading", id: uid + "-injects" }, "情况注入"));
+      root.appendChild(el("p", { className: "hb-drill__heading", id: uid + "-injects" }, "情景注入"));
       this.injectList = el("ol", { className: "hb-drill__injects", "aria-labelledby": uid + "-injects" });
       root.appendChild(this.injectList);
       this.announce = el("p", { className: "hb-drill__announce", role: "status", "aria-live": "polite" });
@@ -237,7 +237,7 @@
         if (next !== this.run) {
           this.update(next);
           const fresh = next.entries.slice(-(next.shown.length - before));
-          this.announce.textContent = "新的情况注入：" + fresh.map((e) =>
+          this.announce.textContent = "新的情景注入：" + fresh.map((e) =>
             formatOffset(e.offset_ms) + "，" + e.role + "：" + e.text).join("；");
           return;
         }
@@ -256,10 +256,10 @@
       this.clockText.textContent = formatOffset(elapsedMs(this.run, now));
       const next = isActive(this.run) ? nextInject(this.run, this.scenario().injects, now) : null;
       if (next) {
-        this.nextText.textContent = "下一条情况注入：" + formatOffset(next.at * 60000) + "（还有 " +
+        this.nextText.textContent = "下一条情景注入：" + formatOffset(next.at * 60000) + "（还有 " +
           formatOffset(next.remaining_ms).slice(2) + "）";
       } else if (isActive(this.run)) {
-        this.nextText.textContent = "情况注入已全部出现";
+        this.nextText.textContent = "情景注入已全部出现";
       } else {
         this.nextText.textContent = "";
       }
@@ -282,7 +282,7 @@
       this.observeText.disabled = status === "ready";
       if (this.aborted) this.aborted.hidden = status !== "aborted";
 
-      // 情况注入：按出现的先后（即预定时间）列出
+      // 情景注入：按出现的先后（即预定时间）列出
       this.injectList.textContent = "";
       const injects = sc.injects;
       run.shown.slice().sort((a, b) => a - b).forEach((index) => {
@@ -301,7 +301,7 @@
       });
       if (!run.shown.length) {
         this.injectList.appendChild(el("li", { className: "hb-drill__empty" },
-          status === "ready" ? "开始演练后，情况注入会按时间出现在这里。" : "还没有到第一条情况注入的时间。"));
+          status === "ready" ? "开始演练后，情景注入会按时间出现在这里。" : "还没有到第一条情景注入的时间。"));
       }
 
       // 记录：按演练时间排列

@@ -1,11 +1,11 @@
 /*
- * 演练控制台的纯逻辑（没有 DOM，可在 Node 中测试）：演练状态、计时、情况注入、导出的记录与 Markdown。
+ * 演练控制台的纯逻辑（没有 DOM，可在 Node 中测试）：演练状态、计时、情景注入、导出的记录与 Markdown。
  * 页面部分在 drill-console.js。浏览器中挂在 window.HandbookDrillRun 上；Node 中 require 本文件得到。
  *
  *   localStorage 键：handbook:drill:v1:<页面路径>，值为 JSON：
  *     {"v": 1, "scenario": "场景键", "status": "ready|running|paused|ended|aborted",
  *      "started_at": ISO, "paused_at": ISO|null, "paused_ms": 毫秒, "ended_at": ISO|null,
- *      "shown": [已出现的情况注入序号], "entries": [{"type": "inject|observation|control",
+ *      "shown": [已出现的情景注入序号], "entries": [{"type": "inject|observation|control",
  *      "offset_ms": 演练时间, "at": ISO, "role": "", "to": "", "text": "", "inject": 序号}], "updated": ISO}
  */
 (function (global) {
@@ -22,9 +22,9 @@
     running: "进行中",
     paused: "已暂停",
     ended: "已结束",
-    aborted: "已用暗号中止",
+    aborted: "已用中止口令停止",
   };
-  const TYPES = { inject: "情况注入", observation: "观察", control: "控制" };
+  const TYPES = { inject: "情景注入", observation: "观察", control: "控制" };
 
   function iso(time) {
     return new Date(time).toISOString();
@@ -159,7 +159,7 @@
     return addEntry(next, now, { type: "control", role: facilitator || "", text: "演练继续" });
   }
 
-  /** 结束演练。reason 为 "ended"（正常结束）或 "code_word"（用暗号中止）。 */
+  /** 结束演练。reason 为 "ended"（正常结束）或 "code_word"（用中止口令停止）。 */
   function finish(run, now, reason, codeWord, facilitator) {
     if (!isActive(run)) return run;
     let next = run;
@@ -169,7 +169,7 @@
       next.paused_at = null;
     }
     const text = reason === "code_word"
-      ? "有人说出暗号“" + (codeWord || "") + "”：演练中止，转入真实处置"
+      ? "有人说出中止口令“" + (codeWord || "") + "”：演练中止，转入真实处置"
       : "演练结束";
     next = addEntry(next, now, { type: "control", role: reason === "code_word" ? "" : facilitator || "", text: text });
     next.status = reason === "code_word" ? "aborted" : "ended";
@@ -177,7 +177,7 @@
     return next;
   }
 
-  /** 到时间的情况注入序号（还没出现过的）。 */
+  /** 到时间的情景注入序号（还没出现过的）。 */
   function dueInjects(run, injects, now) {
     if (!run.started_at) return [];
     const elapsed = elapsedMs(run, now);
@@ -188,7 +188,7 @@
     return due;
   }
 
-  /** 把到时间的情况注入记进记录；演练时间记为它预定的时间。 */
+  /** 把到时间的情景注入记进记录；演练时间记为它预定的时间。 */
   function reveal(run, injects, now) {
     if (!isActive(run)) return run;
     const due = dueInjects(run, injects, now);
@@ -211,7 +211,7 @@
     return addEntry(run, now, { type: "observation", role: H.collapse(role), text: clean });
   }
 
-  /** 下一条还没出现的情况注入：{index, at, remaining_ms}；没有了返回 null。 */
+  /** 下一条还没出现的情景注入：{index, at, remaining_ms}；没有了返回 null。 */
   function nextInject(run, injects, now) {
     const elapsed = elapsedMs(run, now);
     for (let i = 0; i < (injects || []).length; i++) {
@@ -304,7 +304,7 @@
       "- 开始时间：" + (log.started_at ? H.formatTime(log.started_at) : UNSET),
       "- 结束时间：" + (log.ended_at ? H.formatTime(log.ended_at) : UNSET),
       "- 演练用时：" + log.elapsed,
-      "- 情况注入：已出现 " + log.injects.shown + " 条，共 " + log.injects.total + " 条",
+      "- 情景注入：已出现 " + log.injects.shown + " 条，共 " + log.injects.total + " 条",
       "- 观察记录：" + log.observations + " 条",
       "- 导出时间：" + H.formatTime(log.exported_at),
       "",
