@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -16,8 +17,9 @@ try:
 except ModuleNotFoundError:
     import bootstrap  # noqa: F401  MkDocs 载入钩子时本目录临时在 sys.path 上
 
-from macros import datafiles, frontmatter, handtyped, pagetypes, store  # noqa: E402
+from macros import datafiles, frontmatter, handtyped, pagetypes, store, terms  # noqa: E402
 
+log = logging.getLogger("mkdocs.plugins.handbook")
 _state: dict = {}
 
 
@@ -59,6 +61,8 @@ def on_config(config):
         if refusals:
             raise PluginError("\n".join(refusals))
     _state["patterns"] = handtyped.data_patterns(data.root)
+    _state["words"] = terms.patterns(terms.load_terms(data.root))
+    _state["errors"] = []
     return config
 
 
@@ -67,6 +71,9 @@ def on_post_build(config):
 
 
 def on_build_error(error):
+    errors = _state.pop("errors", [])
+    if errors:  # 构建在别处先失败了（如宏出错）：已发现的页面问题也一并报出
+        log.error("另有 %d 处页面问题：\n%s", len(errors), "\n".join(errors))
     if "root" in _state:
         store.end(_state["root"])
 
@@ -97,7 +104,7 @@ def _line_of(lines: list[str], field: str) -> int:
     return 1
 
 
-def page_problems(markdown: str, meta: dict, source: Path, name: str, patterns) -> list[str]:
+def page_problems(markdown: str, meta: dict, source: Path, name: str, patterns, words=()) -> list[str]:
     """一个页面的全部问题，每条形如 ``docs/x.md:12: 说明``。"""
     lines, offset = _front_matter(source)
     errors = []
@@ -110,7 +117,11 @@ def page_problems(markdown: str, meta: dict, source: Path, name: str, patterns) 
     for finding in handtyped.find(markdown, patterns):
         found.setdefault((finding.line, finding.text), []).append(finding.key)
     for (line, text), keys in found.items():
+        keys = list(dict.fromkeys(keys))
         errors.append(f"{name}:{line + offset}: 手写了 {text!r}，请改用宏引用 data/ 中的 {'、'.join(keys)}")
+    for finding in terms.find(markdown, words):
+        errors.append(f"{name}:{finding.line + offset}: 用语：“{finding.text}”请改为“{finding.term}”"
+                      f"（data/terms.yml 的 {finding.key}）")
     return errors
 
 
@@ -118,7 +129,15 @@ def page_problems(markdown: str, meta: dict, source: Path, name: str, patterns) 
 def on_page_markdown(markdown, page, config, files):
     source = Path(page.file.abs_src_path)
     name = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
-    errors = page_problems(markdown, page.meta, source, name, _state.get("patterns", []))
-    if errors:
-        raise PluginError("\n".join(errors))
+    errors = page_problems(markdown, page.meta, source, name, _state.get("patterns", []), _state.get("words", []))
+    _state.setdefault("errors", []).extend(errors)
     return markdown
+
+
+@event_priority(100)
+def on_env(env, config, files):
+    """全部页面读完后一次报出所有页面的问题，而不是停在第一页。"""
+    errors = _state.pop("errors", [])
+    if errors:
+        raise PluginError(f"{len(errors)} 处页面问题：\n" + "\n".join(errors))
+    return env
