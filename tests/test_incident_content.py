@@ -28,6 +28,7 @@ RUNBOOKS = [
     "incident/overload.md", "incident/database.md", "incident/network.md",
     "incident/version-mismatch.md", "incident/human-error.md",
     "incident/technical-failure.md", "incident/data-recovery.md",
+    "incident/upstream-platform.md", "incident/security.md", "incident/branch-offline.md",
 ]
 #: 从事件响应首页两次点击内必须到达的页面。
 MUST_REACH = [*RUNBOOKS, "incident/triage.md", "incident/roles.md", "incident/templates.md",
