@@ -83,7 +83,7 @@ COVERAGE = [
     # 7. 长期改进
     ("7", "数据录入流程：责任、自动采集、培训考核", "operations/improvement.md", "数据录入流程"),
     ("7", "架构：分布式、容错、负载均衡、压力测试", "operations/improvement.md", "系统架构"),
-    ("7", "月末、季末高峰前的容量与预案", "operations/improvement.md", "月末与季末高峰准备"),
+    ("7", "开票高峰和申报征期前的容量与预案", "operations/improvement.md", "开票高峰与申报征期准备"),
     ("7", "监控：日志、告警、指标、历史分析", "operations/improvement.md", "监控"),
     ("7", "用户教育：培训、热线、在线支持、论坛", "operations/improvement.md", "用户教育与支持"),
     ("7", "与各部门负责人定期复盘", "operations/improvement.md", "定期复盘"),
