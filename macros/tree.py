@@ -319,8 +319,8 @@ def expand_facts(text: str, facts: dict) -> str:
 
 def render_refs(text: str, facts: dict, contacts: dict | None = None, markdown: bool = False) -> str:
     """数据里的一段文字放进页面：其余部分转义（HTML，或 markdown=True 时按 Markdown 转义），
-    {fact:键} 换成“名称 值”（Markdown 中值加粗），{contact:键} 换成本单位的值和“示例”标记。"""
-    from macros.facts import format_fact
+    {fact:键} 换成“名称 值”（Markdown 中值加粗；未核实的带标记），{contact:键} 换成本单位的值和“示例”标记。"""
+    from macros.facts import fact_badge, format_fact
     text = clean(text)
     plain = md_text if markdown else (lambda s: escape(s, quote=False))
     out, last = [], 0
@@ -331,6 +331,7 @@ def render_refs(text: str, facts: dict, contacts: dict | None = None, markdown: 
             entry = facts[key]
             value = escape(format_fact(entry))
             out.append(f"{escape(entry['name'])} **{value}**" if markdown else f"{escape(entry['name'])} {value}")
+            out.append(fact_badge(entry))
         else:
             entry = (contacts or {})[key]
             out.append(escape(str(entry["value"])) + (example_badge() if entry.get("example") else ""))
