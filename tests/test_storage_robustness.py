@@ -29,6 +29,7 @@ HANDBOOK_LOCAL = [
     "handbook:checklist:v2:operations/upgrade:before",
     "handbook-checklist:operations/upgrade#plan",  # 第 1 版的键：读取时迁移
     "handbook:drill:v1:drills/run",
+    "handbook:workdays:v1:service/complaints:complaint_investigation",
     "handbook:probe",
 ]
 HANDBOOK_SESSION = ["handbook:decision-tree:/incident/triage/:not_found"]
@@ -97,10 +98,19 @@ def test_every_widget_survives_garbage_in_storage(garbage_page, site_url):
     page.locator(".hb-drill__start").click()
     expect(page.locator(".hb-drill__state")).to_have_text("进行中")
 
-    # 工作日计算器（不读存储，但同样在坏值下加载）
+    # 工作日计算器：存着的受理日期是坏值时另存备份、输入框从空白开始，新输入的日期照常保存
     page.goto(site_url + "service/complaints/")
-    page.locator(".hb-workdays__input").fill("2026-03-06")
+    expect(page.locator(".hb-workdays[data-hb-workdays-ready]")).to_have_count(1)
+    field = page.locator(".hb-workdays__input")
+    expect(field).to_have_value("")
+    backup = page.evaluate(
+        "localStorage.getItem('handbook:workdays:backup:service/complaints:complaint_investigation')")
+    assert backup == value
+    field.fill("2026-03-06")
     expect(page.locator(".hb-workdays__result .hb-workdays__date")).to_be_visible()
+    saved = page.evaluate(
+        "JSON.parse(localStorage.getItem('handbook:workdays:v1:service/complaints:complaint_investigation'))")
+    assert saved == {"v": 1, "received": "2026-03-06"}
 
     # 复核提示与主题的配色：页面照常显示，配色切换可用
     expect(page.locator(".hb-review")).to_have_class(re.compile(r"hb-review--(ok|due-soon|overdue)"))
