@@ -210,9 +210,9 @@ def load_external_domains(root: Path = ROOT) -> list[str]:
     return list(domains)
 
 
-WIDGET_TEXT_SECTIONS = ("checklist", "drill", "workdays")
+WIDGET_TEXT_SECTIONS = ("checklist", "drill", "workdays", "search")
 CHECKLIST_MODES = ("read-do", "do-confirm")
-WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "workdays": is_mapping})
+WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "workdays": is_mapping, "search": is_mapping})
 CHECKLIST_TEXT = Record({"modes": is_mapping})
 MODE_TEXT = Record({"label": is_text, "help": is_text})
 DRILL_TEXT = Record({"review_questions": is_text_list})
@@ -220,6 +220,8 @@ WORKDAYS_TEXT = Record({key: is_text for key in (
     "rule", "today", "invalid", "before_title", "before", "beyond_title", "beyond", "after_title", "after",
     "provisional_title", "provisional", "unavailable_title", "receipt_provisional", "receipt_note_provisional",
     "receipt_note_unavailable")} | {"provisional_from": lambda value: is_month_day(value)})
+SEARCH_TEXT = Record({"empty_title": is_text, "empty_help": is_text, "links": lambda value: isinstance(value, list) and bool(value)})
+SEARCH_LINK = Record({"page": is_text, "label": is_text})
 
 
 def is_month_day(value: Any) -> bool:
@@ -252,6 +254,11 @@ def load_widget_text(root: Path = ROOT) -> Mapping:
             MODE_TEXT.check(where, mode, f"checklist.modes.{key}")
     DRILL_TEXT.check(where, doc["drill"], "drill")
     WORKDAYS_TEXT.check(where, doc["workdays"], "workdays")
+    if SEARCH_TEXT.check(where, doc["search"], "search"):
+        for index, link in enumerate(doc["search"]["links"]):
+            label = f"search.links[{index}]"
+            if SEARCH_LINK.check(where, link, label) and not (root / "docs" / link["page"]).is_file():
+                where.add(link, f"{label}: 页面 docs/{link['page']} 不存在")
     where.done()
     return doc
 

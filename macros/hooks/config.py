@@ -2,7 +2,7 @@
 
 - 内网版启用即时导航（Material 用 fetch 换页）；离线包在 file:// 下不能用 fetch，保持普通跳转；
 - 页脚的构建标记（版本、构建日期、提交号）放进 config.extra.build；
-- 检查单脚本显示的文字（data/widget_text.yml）放进 config.extra.widget_text；
+- 检查单脚本显示的文字（data/widget_text.yml）放进 config.extra.widget_text，搜索无结果的提示放进 config.extra.search_empty；
 - 每页的复核到期日在构建时算出，供页脚显示；是否过期由浏览器按当天日期判断（review.js）。
 """
 from __future__ import annotations
@@ -27,7 +27,10 @@ def on_config(config):
         config.extra["build"] = release.build_stamp(root)
         # 检查单是作者手写的 div，没有宏：模式名称等文字经 config.extra 交给 overrides/main.html，
         # 由它在每页写成 .hb-widget-text 的 data-hb-text 属性（checklist.js 读取）
-        config.extra["widget_text"] = {"checklist": datafiles.load_widget_text(root)["checklist"]}
+        widget_text = datafiles.load_widget_text(root)
+        config.extra["widget_text"] = {"checklist": widget_text["checklist"]}
+        # 搜索没有结果时的提示：overrides/partials/search.html 写进搜索框，search-empty.js 只负责显示
+        config.extra["search_empty"] = widget_text["search"]
     except datafiles.DataError as exc:
         raise PluginError(f"数据文件有误：{exc}") from None
     offline = config.plugins.get("material/offline")
