@@ -86,7 +86,7 @@ def test_restore_uses_the_recovery_point_objective_term():
 def test_form_has_no_inputs_and_the_listed_fields():
     text = read(FORM)
     assert "<input" not in text and "<textarea" not in text
-    for field in ("时间", "客户姓名", "联系电话", "发票号码", "开票日期", "价税合计", "办理事项", "经办人", "跟进状态"):
+    for field in ("时间", "客户姓名", "联系电话", "发票号码", "开票日期", "价税合计", "开票方名称", "办理事项", "经办人", "跟进状态"):
         assert f'<th scope="col">{field}' in text, field
 
 
