@@ -535,3 +535,13 @@ def test_incident_index_uses_the_generated_runbook_table():
     text = (ROOT / "docs/incident/index.md").read_text(encoding="utf-8")
     assert '{{ runbook_table("not_found") }}' in text
     assert "升级或变更后开始出错" not in text
+
+
+def test_our_upload_failure_is_p3_and_the_issuers_own_is_p4():
+    causes = tree.load_decision_tree(ROOT)["not_found"]["causes"]
+    assert causes["own_upload_failed"]["level"] == "p3" and "本单位" in causes["own_upload_failed"]["name"]
+    assert causes["not_uploaded"]["level"] == "p4" and "开票方自己" in causes["not_uploaded"]["name"]
+    from macros import incident
+    levels = incident.load_severity(ROOT)
+    assert any("本单位负责报送" in line for line in levels["p3"]["criteria"])
+    assert any("开票方自己" in line for line in levels["p4"]["criteria"])
