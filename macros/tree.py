@@ -3,7 +3,8 @@
 - ``decision_tree("not_found")``：交互式判断树；
 - ``triage_table("not_found")``：“可能的原因”表（原因 → 常见迹象 → 起始级别 → 处置手册）；
 - ``first_five("not_found")``：“前五分钟”清单（编号列表；放进提示框时写 ``| indent(4)``）；
-- ``cause_levels("not_found")``：事件分级页上“常见原因的起始级别”表。
+- ``cause_levels("not_found")``：事件分级页上“常见原因的起始级别”表；
+- ``runbook_table("not_found")``：事件响应首页的处置手册表（每份处置手册一行，列出转到它的迹象）。
 
 判断树的每个结论都写明它的原因行（cause），原因行写明处置手册和起始级别，所以树、原因表和分级
 不会各说各的：两条路线转到不同的处置手册、结论没有原因行、原因行没有结论用到、同一条迹象出现在
@@ -422,6 +423,24 @@ def render_triage_table(tree: dict, src_uri: str, root: Path, levels: dict,
     return "\n".join(rows)
 
 
+def render_runbook_table(tree: dict, src_uri: str, root: Path) -> str:
+    """处置手册表：每个目标页面一行（按原因表中第一次出现的顺序），“现象”列是转到这一页的各原因的迹象。
+    与分流页的原因表出自同一份数据，所以两处不会把同一个迹象转到不同的处置手册。"""
+    order: dict[str, list[str]] = {}
+    for cause in tree["causes"].values():
+        signs = order.setdefault(cause["page"], [])
+        for sign in cause["signs"]:
+            text = md_text(clean(sign))
+            if text not in signs:
+                signs.append(text)
+    rows = ["| 现象 | 处置手册 |", "|---|---|"]
+    for page, signs in order.items():
+        title, _ = pages.page_info(root / "docs" / page)
+        rows.append(f"| {'<br>'.join('· ' + sign for sign in signs)} "
+                    f"| [{md_text(title)}]({relative_link(src_uri, page)}) |")
+    return "\n".join(rows)
+
+
 def render_cause_levels(tree: dict, src_uri: str, root: Path, levels: dict) -> str:
     """事件分级页用：每一级下列出起始于这一级的常见原因（链接到处置手册）。"""
     rows = ["| 级别 | 从这一级起步的常见原因 |", "|---|---|"]
@@ -468,6 +487,11 @@ def register(env, root) -> None:
         if not tree.get("first_five"):
             raise UnknownTree(f"data/{FILE} 中的判断树 {key!r} 没有 first_five")
         return render_first_five(tree, calling_page(), root, facts, contacts)
+
+    @env.macro
+    def runbook_table(key: str) -> str:
+        """处置手册表：每份处置手册一行，列出转到它的迹象（与原因表同源）。"""
+        return render_runbook_table(lookup(key), calling_page(), root)
 
     @env.macro
     def cause_levels(key: str) -> str:

@@ -173,3 +173,12 @@ def test_contacts_page_shows_every_value(built_site):
         assert escape(str(contact["value"]), quote=False) in html, key
     for item in datafiles.load_organisation(ROOT)["service_points"]:
         assert item["address"] in html and item["hours"] in html
+
+
+def test_page_only_facts_have_data_entries_shown_through_the_macro():
+    facts = datafiles.load_facts(ROOT)
+    pages_text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md"))
+    for key in ("invoice_legal_original", "einvoice_no_void", "upload_models"):
+        fact = facts[key]
+        assert fact["kind"] == "text" and fact["check_at"].startswith("https://") and not fact.get("verified"), key
+        assert f'fact("{key}")' in pages_text, key

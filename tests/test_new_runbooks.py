@@ -83,10 +83,32 @@ def test_restore_uses_the_recovery_point_objective_term():
     assert 'limit("data_loss_window")' in body and 'limit("sample_invoices")' in body
 
 
+ON_CALL = ("incident_lead", "ops_oncall", "dba_oncall", "network_oncall", "management", "service_desk_lead",
+           "security_lead", "legal")
+
+
+@pytest.mark.parametrize("page", ["incident/security.md", "incident/data-recovery.md", "incident/upstream-platform.md",
+                                  "incident/branch-offline.md", "incident/technical-failure.md"])
+def test_every_call_gives_the_mobile_too(page):
+    """夜间和节假日在家时分机打不通：叫人的地方，分机后面跟着手机或寻呼。"""
+    text = read(page)
+    for key in ON_CALL:
+        for match in re.finditer(r'\{\{ contact\("%s"\) \}\}' % key, text):
+            after = text[match.end():match.end() + 80]
+            assert f'contact("{key}_mobile")' in after, f"{page}: {key} 后面没有 {key}_mobile"
+    assert "尚未列入" not in text
+
+
+def test_security_lead_and_legal_have_contacts():
+    text = read("incident/security.md")
+    for key in ("security_lead", "security_lead_mobile", "legal", "legal_mobile"):
+        assert f'contact("{key}")' in text, key
+
+
 def test_form_has_no_inputs_and_the_listed_fields():
     text = read(FORM)
     assert "<input" not in text and "<textarea" not in text
-    for field in ("时间", "客户姓名", "联系电话", "发票号码", "开票日期", "价税合计", "办理事项", "经办人", "跟进状态"):
+    for field in ("时间", "客户姓名", "联系电话", "发票号码", "开票日期", "价税合计", "开票方名称", "办理事项", "经办人", "跟进状态"):
         assert f'<th scope="col">{field}' in text, field
 
 

@@ -512,3 +512,36 @@ def test_first_five_is_the_same_list_on_every_page():
     assert text.count("\n") == len(data["first_five"]) - 1 and text.startswith("1. **")
     assert "12366" in text and "示例" in text and "{" not in text
     assert "](templates.md#事件记录)" in text and "](incident/templates.md#事件记录)" in outputs["index.md"]
+
+
+def test_runbook_table_sends_every_sign_where_the_tree_sends_it():
+    data = tree.load_decision_tree(ROOT)["not_found"]
+    table = tree.render_runbook_table(data, "incident/index.md", ROOT)
+    rows = table.splitlines()[2:]
+    pages_in_order = list(dict.fromkeys(cause["page"] for cause in data["causes"].values()))
+    assert len(rows) == len(pages_in_order), "每份处置手册一行"
+    for row, page in zip(rows, pages_in_order):
+        assert row.endswith(f"]({tree.relative_link('incident/index.md', page)}) |")
+    for cause in data["causes"].values():
+        for sign in cause["signs"]:
+            holding = [row for row in rows if f"· {tree.clean(sign)}" in row.split(" | [")[0].split("<br>")
+                       or f"| · {tree.clean(sign)}" in row.split(" | [")[0].split("<br>")]
+            assert holding == [rows[pages_in_order.index(cause["page"])]], sign
+    upgrade = next(row for row in rows if "升级、配置修改或数据迁移" in row)
+    assert "](../operations/rollback.md)" in upgrade
+
+
+def test_incident_index_uses_the_generated_runbook_table():
+    text = (ROOT / "docs/incident/index.md").read_text(encoding="utf-8")
+    assert '{{ runbook_table("not_found") }}' in text
+    assert "升级或变更后开始出错" not in text
+
+
+def test_our_upload_failure_is_p3_and_the_issuers_own_is_p4():
+    causes = tree.load_decision_tree(ROOT)["not_found"]["causes"]
+    assert causes["own_upload_failed"]["level"] == "p3" and "本单位" in causes["own_upload_failed"]["name"]
+    assert causes["not_uploaded"]["level"] == "p4" and "开票方自己" in causes["not_uploaded"]["name"]
+    from macros import incident
+    levels = incident.load_severity(ROOT)
+    assert any("本单位负责报送" in line for line in levels["p3"]["criteria"])
+    assert any("开票方自己" in line for line in levels["p4"]["criteria"])
