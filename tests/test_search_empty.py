@@ -53,4 +53,5 @@ def test_empty_state_link_opens_the_triage_page(page_factory, site_url):
     link.wait_for(state="visible", timeout=10_000)
     link.click()
     page.wait_for_url(site_url + "incident/triage/")
-    assert page.locator("article h1").inner_text().startswith("发票查询不到")
+    # 即时导航先换地址、再换正文：等正文换成分流页
+    page.locator("article h1", has_text="发票查询不到").wait_for(timeout=10_000)
