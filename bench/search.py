@@ -93,14 +93,14 @@ def href_to_doc(url: str, base: str, docs: Path = ROOT / "docs") -> str | None:
 # ============================================================== 在浏览器里搜索
 #: 装上一次性的探针：记下触发搜索的 keyup，等 Material 渲染出这次的结果（或“没有结果”）。
 #: Material 每收到一次结果都会改写 .md-search-result__meta，所以先把它改成一个记号，等它被改写。
-PROBE = """(sentinel) => {
+PROBE = """([sentinel, timeout]) => {
   const input = document.querySelector('.md-search__input');
   const output = document.querySelector('.md-search-result');
   const meta = document.querySelector('.md-search-result__meta');
   meta.textContent = sentinel;
   window.__hbSearch = new Promise(resolve => {
     let t0 = null;
-    const timer = setTimeout(() => { observer.disconnect(); resolve({ms: null, timeout: true}); }, 30000);
+    const timer = setTimeout(() => { observer.disconnect(); resolve({ms: null, timeout: true}); }, timeout);
     input.addEventListener('keyup', () => { t0 = performance.now(); }, {once: true, capture: true});
     const done = () => {
       if (t0 === null || meta.textContent === sentinel) return false;
@@ -134,23 +134,35 @@ def clear_search(page) -> None:
     page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=10_000)
 
 
-def search(page, query: str, base: str) -> dict:
-    """在已打开的搜索框里搜 query；返回 {"pages": [docs 路径...], "ms": keyup 到结果的毫秒, "meta": 提示文字}。"""
+def search(page, query: str, base: str, timeout_ms: int = 30_000) -> dict:
+    """在搜索框里搜 query；返回 {"pages": [docs 路径...], "ms": keyup 到结果的毫秒, "meta": 提示文字}。"""
     open_search(page)
     clear_search(page)
-    page.evaluate(PROBE, SENTINEL)
+    page.evaluate(PROBE, [SENTINEL, timeout_ms])
     box = page.locator("input.md-search__input")
     box.fill(query)
     box.press("End")
     result = page.evaluate("() => window.__hbSearch")
     if result.get("timeout"):
-        raise TimeoutError(f"搜索“{query}”30 秒内没有结果")
+        raise TimeoutError(f"搜索“{query}”{timeout_ms / 1000:.0f} 秒内没有结果")
     pages = []
     for href in result["hrefs"]:
         doc = href_to_doc(href, base) if href else None
         if doc and doc not in pages:
             pages.append(doc)
     return {"pages": pages, "ms": result["ms"], "meta": result["meta"]}
+
+
+def warm_up(page, base: str, limit_s: float = 180) -> None:
+    """等 Worker 建好索引：反复搜一个常用词，直到出结果（机器很忙时第一次可能要很久）。"""
+    deadline = time.monotonic() + limit_s
+    while True:
+        try:
+            search(page, "发票", base, timeout_ms=10_000)
+            return
+        except TimeoutError:
+            if time.monotonic() > deadline:
+                raise
 
 
 def rank(pages: list[str], doc: str) -> int | None:
@@ -233,7 +245,7 @@ def measure_gold(browser, base: str, gold: dict, repeats: int) -> dict:
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.goto(base, wait_until="load")
-    search(page, "发票", base)          # 预热：等 Worker 建好索引
+    warm_up(page, base)
     rows, latencies = [], []
     for entry in gold["queries"]:
         runs = [search(page, entry["query"], base) for _ in range(repeats)]
@@ -309,7 +321,7 @@ def measure_cold(browser, base: str, path: str, query: str) -> dict:
     page.goto(base + path, wait_until="load")
     load = page.evaluate("() => performance.getEntriesByType('navigation')[0].loadEventEnd")
     started = time.perf_counter()
-    result = search(page, query, base)
+    result = search(page, query, base, timeout_ms=120_000)
     wall = (time.perf_counter() - started) * 1000
     at = page.evaluate("() => window.__hbSearch.then(r => r.at)")
     tasks = page.evaluate("() => window.__hbLongTasks") or []

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.search import TOP, doc_to_path, href_to_doc, load_gold, rank, search
+from bench.search import TOP, doc_to_path, href_to_doc, load_gold, rank, search, warm_up
 from conftest import ROOT, SharedPage
 from test_dist import bundle, dist  # noqa: F401  离线包（make dist 生成的 zip 解开）
 
@@ -66,6 +66,7 @@ def gold_page(browser, site_url):
     """本进程共用的页面：打开首页，之后所有查询都在它的搜索框里做。"""
     shared = SharedPage(browser, site_url)
     shared.page.goto(site_url, wait_until="load")
+    warm_up(shared.page, site_url)     # 等 Worker 建好索引，逐条的计时和结果才不受第一次加载影响
     yield shared
     shared.close()
 
@@ -126,6 +127,7 @@ def test_landing_page_highlights_words_not_single_characters(page_factory, site_
     """搜“发票查不到”，打开第一个结果：正文里的高亮少于 5 处，而且没有只高亮一个字的。"""
     page, log = page_factory(site_url)
     page.goto(site_url, wait_until="load")
+    warm_up(page, site_url)
     pages = search(page, "发票查不到", site_url)["pages"]
     assert pages and pages[0] == "incident/triage.md", pages[:TOP]
     page.locator(".md-search-result__item").first.locator(":scope > a").click()
@@ -149,6 +151,7 @@ def test_offline_bundle_search_works_from_a_folder(bundle, page_factory):  # noq
     base = bundle.as_uri() + "/"
     page, log = page_factory(index.as_uri())
     page.goto(index.as_uri(), wait_until="load")
+    warm_up(page, base)
     for query, expected in OFFLINE_QUERIES:
         pages = search(page, query, base)["pages"]
         assert expected in pages[:TOP], f"离线包搜“{query}”：{expected} 不在前 {TOP}：{pages[:TOP]}"
