@@ -412,7 +412,8 @@ def report(result: dict) -> str:
                          f"{ms(c['longest_task_after_load_ms'])} | {ms(c['blocked_ms_after_load'])} |")
     lines += ["", "## 怎么测的", "",
               "- 金标准查询逐条输入 Material 的搜索框（先清空、等上次结果消失，再输入并按 End 触发 keyup），"
-              "读每个结果组的第一个链接（页面结果），看应有页面排第几；MRR 里没进结果的记 0。",
+              "读每个结果组的第一个链接（页面结果），看应有页面排第几；MRR 里没进结果的记 0。"
+              "Material 先只渲染前 10 个页面结果（其余滚动时才渲染），所以排在 10 名以后的记作“无”。",
               "- 延迟：探针在 keyup 时记时间，MutationObserver 看到结果区被 Material 改写（第一个结果或“没有结果”）时再记。"
               "索引在 Worker 里建好之后测。",
               "- 为搜索传输：冷缓存加载一页、等网络空闲，路径含 /search/、/workers/、/lunr/ 的请求"
