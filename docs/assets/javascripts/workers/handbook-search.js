@@ -22,20 +22,17 @@
   const NAMED = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
   function decodeEntities(text) {
-    if (text.indexOf("&") < 0) return text;
-    return text.replace(ENTITY, (all, name) => {
-      if (name[0] === "#") {
-        const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : all;
-      }
-      const value = NAMED[name.toLowerCase()];
-      return value === undefined ? all : value;
+    return text.indexOf("&") < 0 ? text : text.replace(ENTITY, (all, name) => {
+      const code = name[0] !== "#" ? -1 : /^#x/i.test(name) ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      if (code > 0 && code < 0x110000) return String.fromCodePoint(code);
+      return NAMED[name.toLowerCase()] === undefined ? all : NAMED[name.toLowerCase()];
     });
   }
 
+  const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
   function escapeHTML(text) {
-    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+    const value = String(text);
+    return /[&<>"']/.test(value) ? value.replace(/[&<>"']/g, (ch) => ESCAPES[ch]) : value;
   }
 
   /** 索引里的 HTML 片段 → 显示用的纯文本（去标签、解实体、去零宽空格、合并空白）。 */
@@ -49,20 +46,13 @@
   const pageOf = (location) => location.split("#")[0];
 
   function separatorOf(config) {
-    try {
-      if (config && typeof config.separator === "string") return new RegExp(config.separator);
-    } catch (err) { /* 无效的分隔符：用默认值 */ }
-    return /[\s\u200b-]+/;
+    try { return new RegExp(str(config.separator) || "[\\s\\u200b-]+"); } catch (err) { return /[\s\u200b-]+/; }
   }
 
-  const CAMEL = /[A-Z][a-z]/;
-  const CAMEL_SPLIT = /(?!\b)(?=[A-Z][a-z])/g;
+  const [CAMEL, CAMEL_SPLIT] = [/[A-Z][a-z]/, /(?!\b)(?=[A-Z][a-z])/g];
   const FULLWIDTH = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/;
-
-  /** 字母、数字或常用汉字（快速判断，不用正则）。 */
-  function wordCode(c) {
-    return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 65 && c <= 90);
-  }
+  // 字母、数字或常用汉字（快速判断，不用正则）
+  const wordCode = (c) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 65 && c <= 90);
 
   /** 一个字段 → 词（小写、去掉首尾标点；单字不入索引：单字不单独匹配）。 */
   function fieldTokens(raw, separator, out) {
@@ -94,13 +84,9 @@
     const separator = separatorOf(config);
 
     const synonyms = new Map();
-    if (handbook.synonyms && typeof handbook.synonyms === "object") {
-      for (const [variant, preferred] of Object.entries(handbook.synonyms)) {
-        if (typeof preferred !== "string") continue;
-        const key = normalize(variant).trim();
-        const value = normalize(preferred).trim();
-        if (key.length >= 2 && value.length >= 2 && key !== value) synonyms.set(key, value);
-      }
+    for (const [variant, preferred] of Object.entries(handbook.synonyms && typeof handbook.synonyms === "object" ? handbook.synonyms : {})) {
+      const [key, value] = [normalize(variant).trim(), typeof preferred === "string" ? normalize(preferred).trim() : ""];
+      if (key.length >= 2 && value.length >= 2 && key !== value) synonyms.set(key, value);
     }
     const stopwords = new Set((Array.isArray(handbook.stopwords) ? handbook.stopwords : [])
       .filter((word) => typeof word === "string").map((word) => normalize(word).trim()));
@@ -114,8 +100,7 @@
       if (!doc || typeof doc !== "object" || typeof doc.location !== "string") continue;
       const id = docs.length;
       const boost = typeof doc.boost === "number" && isFinite(doc.boost) && doc.boost > 0 ? doc.boost : 1;
-      const title = str(doc.title);
-      const text = str(doc.text);
+      const [title, text] = [str(doc.title), str(doc.text)];
       const tags = Array.isArray(doc.tags) ? doc.tags.filter((tag) => typeof tag === "string") : null;
       docs.push({ location: doc.location, page: pageOf(doc.location), title, text, tags, boost });
       buf.length = 0;
@@ -170,10 +155,7 @@
     for (const key of synonyms.keys()) longest = Math.max(longest, Math.min(key.length, 12));
 
     const known = (word) => vocab.has(word) || synonyms.has(word) || stopwords.has(word);
-    const idf = (wid) => {
-      const df = postDocs[wid].length;
-      return Math.log(1 + (count - df + 0.5) / (df + 0.5));
-    };
+    const idf = (wid) => Math.log(1 + (count - postDocs[wid].length + 0.5) / (postDocs[wid].length + 0.5));
 
     /** 一个查询词 → 它匹配的索引词 [[词号, 权重]…]：原词 1，包含它的复合词或以它开头的拉丁词较低。 */
     function expand(word, cache) {
@@ -189,10 +171,7 @@
           if (!best || ids.length < best.length) best = ids;
         }
         const hits = [];
-        for (const wid of best || []) {
-          const other = words[wid];
-          if (other !== word && other.indexOf(word) >= 0) hits.push(wid);
-        }
+        for (const wid of best || []) if (words[wid] !== word && words[wid].indexOf(word) >= 0) hits.push(wid);
         if (hits.length > MAX_COMPOUNDS) hits.sort((a, b) => postDocs[b].length - postDocs[a].length).length = MAX_COMPOUNDS;
         for (const wid of hits) out.push([wid, 0.4 + 0.4 * word.length / words[wid].length]);
       } else if (word.length >= 2) {
@@ -210,27 +189,39 @@
       return out;
     }
 
-    /** 词表最长匹配：返回 [{text, known}]；连续 3 个以上不认识的字合成一个“不认识的词”。 */
+    const one = (text) => ({ text, parts: [text] });
+
+    /** 词表最长匹配；不认识的字单独成段。 */
     function greedy(run) {
       const out = [];
-      let unknown = "";
-      const flush = () => {
-        if (unknown.length >= 3) out.push({ text: unknown, known: false });
-        else for (const ch of unknown) out.push({ text: ch, known: false });
-        unknown = "";
-      };
-      for (let i = 0; i < run.length;) {
-        let step = 0;
-        for (let size = Math.min(longest, run.length - i); size >= 2; size--) {
-          if (known(run.slice(i, i + size))) { step = size; break; }
-        }
-        if (step) {
+      for (let i = 0, size; i < run.length; i += size) {
+        for (size = Math.min(longest, run.length - i); size >= 2 && !known(run.slice(i, i + size));) size--;
+        out.push(one(run.slice(i, i + Math.max(size, 1))));
+        size = Math.max(size, 1);
+      }
+      return out;
+    }
+
+    /** 连着的单字拼成索引词的一部分（回+滚 → “升级回滚”里的“回滚”）；剩下 3 个以上连着的单字合成
+     *  一个不认识的词，让“量子纠缠火锅店”这样的查询算作没有找到。 */
+    function joinSingles(list, cache) {
+      const out = [];
+      let loose = "";
+      const flush = () => void (loose.length >= 3 ? out.push(one(loose)) : [...loose].forEach((ch) => out.push(one(ch))), (loose = ""));
+      for (const seg of list) {
+        if (seg.text.length !== 1) {
           flush();
-          out.push({ text: run.slice(i, i + step), known: true });
-          i += step;
-        } else {
-          unknown += run[i];
-          i += 1;
+          out.push(seg);
+          continue;
+        }
+        loose += seg.text;
+        for (let k = 0; k + 2 <= loose.length; k++) {
+          if (!expand(loose.slice(k), cache).length) continue;
+          const [head, word] = [loose.slice(0, k), loose.slice(k)];
+          loose = head;
+          flush();
+          out.push(one(word));
+          break;
         }
       }
       flush();
@@ -244,8 +235,8 @@
 
     /** 一段汉字：Intl.Segmenter 分词后，把相邻几段拼成索引里有的词（补+打 → 补打），
      *  再修补切错的边界（开发+票 → 开+发票）。 */
-    function segmentHan(run) {
-      if (!segmenter) return greedy(run).map((seg) => ({ text: seg.text, parts: [seg.text] }));
+    function segmentHan(run, cache) {
+      if (!segmenter) return joinSingles(greedy(run), cache);
       const segs = [];
       for (const seg of segmenter.segment(run)) if (seg.segment) segs.push(seg.segment);
       const out = [];
@@ -258,7 +249,6 @@
         out.push({ text: parts.join(""), parts });
         i += taken;
       }
-      const one = (text) => ({ text, parts: [text] });
       for (let k = 0; k < out.length; k++) {
         if (out[k].text.length !== 1) continue;
         const [prev, here, next] = [out[k - 1] && out[k - 1].text, out[k].text, out[k + 1] && out[k + 1].text];
@@ -268,11 +258,11 @@
           [out[k], out[k + 1]] = [one(here + next[0]), one(next.slice(1))];
         }
       }
-      return out;
+      return joinSingles(out, cache);
     }
 
     /** 查询 → 有意义的词 [{text, parts}]（已去掉停用词和单字）。 */
-    function segment(query) {
+    function segment(query, cache) {
       const text = normalize(str(query)).slice(0, 200);
       const found = [];
       for (const piece of text.split(separator)) {
@@ -280,7 +270,7 @@
         for (const chunk of piece.split(NOT_WORD)) {
           if (!chunk) continue;
           for (const run of chunk.match(RUNS) || []) {
-            if (isHan(run)) found.push(...segmentHan(run));
+            if (isHan(run)) found.push(...segmentHan(run, cache));
             else found.push({ text: run, parts: [run] });
           }
         }
@@ -295,7 +285,7 @@
 
     /** 把一个词拆成词表里的词（至少两个字）；拆出的词覆盖不到全部字（最多差一个字）时返回 null。 */
     function split(word) {
-      const parts = greedy(word).filter((seg) => seg.known && vocab.has(seg.text)).map((seg) => seg.text);
+      const parts = greedy(word).filter((seg) => vocab.has(seg.text)).map((seg) => seg.text);
       const covered = parts.reduce((sum, w) => sum + w.length, 0);
       return parts.length && covered >= word.length - 1 ? parts : null;
     }
@@ -326,13 +316,9 @@
     function wordScores(word, cache) {
       const scores = new Map();
       for (const [wid, weight] of expand(word, cache)) {
-        const ids = postDocs[wid];
-        const tfs = postTf[wid];
-        const w = weight * idf(wid);
+        const [ids, tfs, w] = [postDocs[wid], postTf[wid], weight * idf(wid)];
         for (let i = 0; i < ids.length; i++) {
-          const doc = ids[i];
-          const title = tfs[i] >>> 16;
-          const tf = tfs[i] & 0xffff;
+          const [doc, title, tf] = [ids[i], tfs[i] >>> 16, tfs[i] & 0xffff];
           const body = tf ? (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[doc]) / avgLength)) : 0;
           const score = w * ((title ? options.titleBoost : 0) + body);
           if (score > (scores.get(doc) || 0)) scores.set(doc, score);
@@ -354,25 +340,35 @@
 
     /** 转义并高亮；limit 时只取第一处命中附近的一段（摘要）。 */
     function highlight(text, marks, limit) {
-      const ranges = marks ? [...text.matchAll(marks)].map((m) => [m.index, m.index + m[0].length]) : [];
       let [start, end] = [0, text.length];
+      if (marks) marks.lastIndex = 0;
       if (limit && text.length > limit) {
-        start = ranges.length ? Math.max(0, ranges[0][0] - Math.floor(limit / 4)) : 0;
+        const first = marks ? marks.exec(text) : null;
+        start = first ? Math.max(0, first.index - Math.floor(limit / 4)) : 0;
         end = Math.min(text.length, start + limit);
         start = Math.max(0, end - limit);
+        if (marks) marks.lastIndex = start;
       }
       let [out, at] = [start > 0 ? "…" : "", start];
-      for (const [from, to] of ranges) {
-        if (from < at || to > end) continue;
-        out += escapeHTML(text.slice(at, from)) + "<mark data-md-highlight>" + escapeHTML(text.slice(from, to)) + "</mark>";
-        at = to;
+      for (let m = marks && marks.exec(text); m && m.index + m[0].length <= end; m = marks.exec(text)) {
+        out += escapeHTML(text.slice(at, m.index)) + "<mark data-md-highlight>" + escapeHTML(m[0]) + "</mark>";
+        at = m.index + m[0].length;
       }
       return out + escapeHTML(text.slice(at, end)) + (end < text.length ? "…" : "");
     }
 
     /** 一条结果：标题和摘要转义并高亮。 */
-    function render(doc, score, tokens, orig, syn) {
+    function render(doc, score, tokens, orig, syn, cache) {
       if (doc.plainTitle === undefined) [doc.plainTitle, doc.plainText] = [plainText(doc.title), plainText(doc.text)];
+      const key = orig + "," + syn;
+      if (!cache.has(key)) cache.set(key, termsOf(tokens, orig, syn));
+      const { terms, marks } = cache.get(key);
+      const item = { location: doc.location, title: highlight(doc.plainTitle, marks, 0), text: highlight(doc.plainText, marks, options.snippet), score, terms };
+      if (doc.tags) item.tags = doc.tags.slice();
+      return item;
+    }
+
+    function termsOf(tokens, orig, syn) {
       // terms：命中的词 → true（Material 用它们组成 ?h= 高亮参数），没命中的 → false；单字永远不放进来
       const terms = {};
       const marked = [];
@@ -389,18 +385,16 @@
       });
       const unique = [...new Set(marked)].filter((word) => word.length >= 2).sort((x, y) => y.length - x.length);
       const marks = unique.length ? new RegExp(unique.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi") : null;
-      const item = { location: doc.location, title: highlight(doc.plainTitle, marks, 0), text: highlight(doc.plainText, marks, options.snippet), score, terms };
-      if (doc.tags) item.tags = doc.tags.slice();
-      return item;
+      return { terms, marks };
     }
 
     const bits = (mask) => { let n = 0; for (; mask; mask &= mask - 1) n++; return n; };
 
     function search(query) {
       const empty = { items: [], total: 0 };
-      const tokens = segment(query);
-      if (!tokens.length) return empty;
       const cache = new Map();
+      const tokens = segment(query, cache);
+      if (!tokens.length) return empty;
       const perDoc = new Map(); // 文档号 → {sum, orig, syn}：得分之和、原词命中的位掩码、同义词命中的位掩码
       let matched = 0;
       tokens.forEach((token, bit) => {
@@ -444,20 +438,21 @@
       }
       ranked.sort((x, y) => y.score - x.score || (x.location < y.location ? -1 : 1));
 
+      const shown = new Map();
       // 每页一组：先是页面本身（得分取本页最高，Material 据此展开最好的一节），再是命中的各节
       const items = ranked.slice(0, options.maxPages).map((page) => {
         const pageId = pageIds.get(page.location);
         const sections = page.docs.filter((d) => d.id !== pageId);
         const pageDoc = pageId === undefined ? { location: page.location, title: page.location || "/", text: "" } : docs[pageId];
-        return [render(pageDoc, page.docs[0].score, tokens, page.orig, page.syn),
-          ...sections.map((d) => render(docs[d.id], d.score, tokens, d.orig, d.syn))];
+        return [render(pageDoc, page.docs[0].score, tokens, page.orig, page.syn, shown),
+          ...sections.map((d) => render(docs[d.id], d.score, tokens, d.orig, d.syn, shown))];
       });
       return { items, total: ranked.length };
     }
 
     return {
       search,
-      segment: (query) => segment(query).map((token) => token.text),
+      segment: (query) => segment(query, new Map()).map((token) => token.text),
       stats: { docs: count, words: words.length, segmenter: segmenter ? "Intl.Segmenter" : "vocabulary" },
     };
   }
