@@ -9,9 +9,11 @@
   "use strict";
 
   const MSG = { SETUP: 0, READY: 1, QUERY: 2, RESULT: 3 };
-  // titleBoost：标题（页面标题、小节标题）命中的权重，正文 BM25 最多约 2.2，所以标题命中排在前面；
-  // synonymWeight：同义词（别名 → 规范说法）命中；phraseWeight：拆成几个词后都命中；snippet：摘要长度（字符）
-  const DEFAULTS = { titleBoost: 5, synonymWeight: 0.9, phraseWeight: 0.8, minCoverage: 0.5, snippet: 160, maxPages: 100 };
+  // titleBoost：标题命中的权重（正文 BM25 最多约 2.2，所以标题命中排在前面），页面标题再乘 pageTitleBoost；
+  // synonymWeight：同义词（别名 → 规范说法）命中；phraseWeight：拆成几个词后都命中；restWeight：页面其余各节；
+  // snippet：摘要长度（字符）。在手册的搜索金标准上调过：页面标题命中最能说明“就是这一页”。
+  const DEFAULTS = { titleBoost: 5, pageTitleBoost: 4, synonymWeight: 0.9, phraseWeight: 0.8, restWeight: 0.3,
+    minCoverage: 0.5, snippet: 160, maxPages: 100 };
   const [K1, B, MAX_TOKENS, MAX_COMPOUNDS] = [1.2, 0.75, 16, 300];
   const HAN = /\p{Script=Han}/u;
   const RUNS = /\p{Script=Han}+|[^\p{Script=Han}]+/gu;
@@ -102,7 +104,7 @@
       const boost = typeof doc.boost === "number" && isFinite(doc.boost) && doc.boost > 0 ? doc.boost : 1;
       const [title, text] = [str(doc.title), str(doc.text)];
       const tags = Array.isArray(doc.tags) ? doc.tags.filter((tag) => typeof tag === "string") : null;
-      docs.push({ location: doc.location, page: pageOf(doc.location), title, text, tags, boost });
+      docs.push({ location: doc.location, page: pageOf(doc.location), isPage: !doc.location.includes("#"), title, text, tags, boost });
       buf.length = 0;
       fieldTokens(title, separator, buf);
       if (tags) for (const tag of tags) fieldTokens(tag, separator, buf);
@@ -320,7 +322,7 @@
         for (let i = 0; i < ids.length; i++) {
           const [doc, title, tf] = [ids[i], tfs[i] >>> 16, tfs[i] & 0xffff];
           const body = tf ? (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[doc]) / avgLength)) : 0;
-          const score = w * ((title ? options.titleBoost : 0) + body);
+          const score = w * ((title ? options.titleBoost * (docs[doc].isPage ? options.pageTitleBoost : 1) : 0) + body);
           if (score > (scores.get(doc) || 0)) scores.set(doc, score);
         }
       }
@@ -423,18 +425,18 @@
         const share = bits(entry.orig | entry.syn) / tokens.length;
         if (!pages.has(doc.page)) pages.set(doc.page, { location: doc.page, docs: [], orig: 0, syn: 0 });
         const page = pages.get(doc.page);
-        page.docs.push({ id, score: entry.sum * share * share * doc.boost, orig: entry.orig, syn: entry.syn });
+        page.docs.push({ id, score: entry.sum * share * doc.boost, orig: entry.orig, syn: entry.syn });
         page.orig |= entry.orig;
         page.syn |= entry.syn;
       }
-      // 一页命中的词数不少于最好的那页的 min_coverage 倍；页面得分 = 最好的一节 + 其余各节的一点
+      // 一页命中的词数不少于最好的那页的 min_coverage 倍；页面得分 =（最好的一节 + 其余各节的一部分）× 本页命中词的比例
       const covered = (page) => bits(page.orig | page.syn);
       const need = Math.max(1, Math.ceil(Math.max(...[...pages.values()].map(covered)) * options.minCoverage - 1e-9));
       const ranked = [...pages.values()].filter((page) => covered(page) >= need);
       for (const page of ranked) {
         page.docs.sort((x, y) => y.score - x.score);
         const rest = page.docs.slice(1).reduce((sum, d) => sum + d.score, 0);
-        page.score = page.docs[0].score + 0.1 * Math.min(rest, page.docs[0].score);
+        page.score = (page.docs[0].score + options.restWeight * Math.min(rest, page.docs[0].score)) * (covered(page) / tokens.length);
       }
       ranked.sort((x, y) => y.score - x.score || (x.location < y.location ? -1 : 1));
 
