@@ -376,14 +376,14 @@
       const marked = [];
       tokens.forEach((token, bit) => {
         const synForm = token.forms.find((form) => form.syn);
-        if (orig & (1 << bit)) {
+        const [hitOrig, hitSyn] = [orig & (1 << bit), syn & (1 << bit) && synForm];
+        if (hitOrig) {
           terms[token.text] = true;
           marked.push(token.text);
           for (const form of token.forms) if (!form.syn && form.words.length > 1) marked.push(...form.words);
-        } else if (syn & (1 << bit) && synForm) {
-          for (const word of synForm.words) terms[word] = true;
-          marked.push(...synForm.words);
-        } else if (!(token.text in terms)) terms[token.text] = false;
+        }
+        if (hitSyn) for (const word of synForm.words) [terms[word], marked[marked.length]] = [true, word];
+        if (!hitOrig && !hitSyn && !(token.text in terms)) terms[token.text] = false;
       });
       const unique = [...new Set(marked)].filter((word) => word.length >= 2).sort((x, y) => y.length - x.length);
       const marks = unique.length ? new RegExp(unique.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi") : null;
