@@ -66,6 +66,8 @@ test("没有 Intl.Segmenter 时按词表最长匹配，结果一样", () => {
     assert.deepEqual(pages(fallback.search(query)), pages(index.search(query)), query);
   }
   assert.equal(fallback.search("量子纠缠火锅店").total, 0);
+  // 构建也可以在 config.handbook.segmenter 里指定只按词表分词
+  assert.equal(setup(DOCS, Object.assign({}, HANDBOOK, { segmenter: "vocabulary" })).stats.segmenter, "vocabulary");
 });
 
 test("句子查询：客户说找不到发票 → 讲用户查不到的分流页", () => {
