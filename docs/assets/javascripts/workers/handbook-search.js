@@ -381,7 +381,7 @@
           for (const form of token.forms) if (!form.syn && form.words.length > 1) marked.push(...form.words);
         }
         if (hitSyn) for (const word of synForm.words) [terms[word], marked[marked.length]] = [true, word];
-        if (!hitOrig && !hitSyn && !(token.text in terms)) terms[token.text] = false;
+        if (!hitOrig && !hitSyn && !Object.hasOwn(terms, token.text)) terms[token.text] = false;
       });
       const unique = [...new Set(marked)].filter((word) => word.length >= 2).sort((x, y) => y.length - x.length);
       const marks = unique.length ? new RegExp(unique.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi") : null;
