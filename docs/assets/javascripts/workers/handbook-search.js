@@ -307,13 +307,8 @@
         if (parts && parts.length > 1) forms.push({ words: parts, weight: options.phraseWeight, syn: false });
       }
       const preferred = synonyms.get(token.text);
-      if (preferred) {
-        if (expand(preferred, cache).length) forms.push({ words: [preferred], weight: options.synonymWeight, syn: true });
-        else {
-          const parts = split(preferred);
-          if (parts) forms.push({ words: parts, weight: options.synonymWeight, syn: true });
-        }
-      }
+      const synWords = !preferred ? null : expand(preferred, cache).length ? [preferred] : split(preferred);
+      if (synWords) forms.push({ words: synWords, weight: options.synonymWeight, syn: true });
       return forms;
     }
 
@@ -386,7 +381,7 @@
           for (const form of token.forms) if (!form.syn && form.words.length > 1) marked.push(...form.words);
         }
         if (hitSyn) for (const word of synForm.words) [terms[word], marked[marked.length]] = [true, word];
-        if (!hitOrig && !hitSyn && !(token.text in terms)) terms[token.text] = false;
+        if (!hitOrig && !hitSyn && !Object.hasOwn(terms, token.text)) terms[token.text] = false;
       });
       const unique = [...new Set(marked)].filter((word) => word.length >= 2).sort((x, y) => y.length - x.length);
       const marks = unique.length ? new RegExp(unique.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi") : null;
@@ -395,42 +390,52 @@
 
     const bits = (mask) => { let n = 0; for (; mask; mask &= mask - 1) n++; return n; };
 
+    // 查询时的累加器，按文档号存放，查询结束后清零（比每次新建 Map 省下大量垃圾回收）
+    const [sums, hitOrig, hitSyn, best, bestSyn] = [new Float64Array(count), new Int32Array(count), new Int32Array(count),
+      new Float64Array(count), new Uint8Array(count)];
+
     function search(query) {
+      const dirty = [];
+      try { return rank(query, dirty); } finally {
+        for (const doc of dirty) sums[doc] = hitOrig[doc] = hitSyn[doc] = best[doc] = bestSyn[doc] = 0;
+      }
+    }
+
+    function rank(query, dirty) {
       const empty = { items: [], total: 0 };
       const cache = new Map();
       const tokens = segment(query, cache);
       if (!tokens.length) return empty;
-      const perDoc = new Map(); // 文档号 → {sum, orig, syn}：得分之和、原词命中的位掩码、同义词命中的位掩码
       let matched = 0;
       tokens.forEach((token, bit) => {
         token.forms = formsOf(token, cache);
-        const best = new Map();
+        const hits = [];
         for (const form of token.forms) {
           for (const [doc, score] of formScores(form, cache)) {
-            const value = score * form.weight;
-            if (!best.has(doc) || value > best.get(doc).value) best.set(doc, { value, syn: form.syn });
+            if (best[doc] === 0) hits.push(doc);
+            if (score * form.weight > best[doc]) [best[doc], bestSyn[doc]] = [score * form.weight, form.syn ? 1 : 0];
           }
         }
-        if (best.size) matched++;
-        for (const [doc, hit] of best) {
-          if (!perDoc.has(doc)) perDoc.set(doc, { sum: 0, orig: 0, syn: 0 });
-          const entry = perDoc.get(doc);
-          entry.sum += hit.value;
-          entry[hit.syn ? "syn" : "orig"] |= 1 << bit;
+        if (hits.length) matched++;
+        for (const doc of hits) {
+          if (sums[doc] === 0) dirty.push(doc);
+          sums[doc] += best[doc];
+          (bestSyn[doc] ? hitSyn : hitOrig)[doc] |= 1 << bit;
+          best[doc] = 0;
         }
       });
       // 无意义的查询：有意义的词能在手册里找到的比例不够
       if (matched / tokens.length < options.minCoverage) return empty;
 
       const pages = new Map();
-      for (const [id, entry] of perDoc) {
+      for (const id of dirty) {
         const doc = docs[id];
-        const share = bits(entry.orig | entry.syn) / tokens.length;
+        const share = bits(hitOrig[id] | hitSyn[id]) / tokens.length;
         if (!pages.has(doc.page)) pages.set(doc.page, { location: doc.page, docs: [], orig: 0, syn: 0 });
         const page = pages.get(doc.page);
-        page.docs.push({ id, score: entry.sum * share * doc.boost, orig: entry.orig, syn: entry.syn });
-        page.orig |= entry.orig;
-        page.syn |= entry.syn;
+        page.docs.push({ id, score: sums[id] * share * doc.boost, orig: hitOrig[id], syn: hitSyn[id] });
+        page.orig |= hitOrig[id];
+        page.syn |= hitSyn[id];
       }
       // 一页命中的词数不少于最好的那页的 min_coverage 倍；页面得分 =（最好的一节 + 其余各节的一部分）× 本页命中词的比例
       const covered = (page) => bits(page.orig | page.syn);
@@ -466,11 +471,7 @@
   function handleMessage(message, state, opts) {
     if (!message || typeof message !== "object") return null;
     if (message.type === MSG.SETUP) {
-      try {
-        state.index = createIndex(message.data, opts);
-      } catch (err) {
-        state.index = createIndex({}, opts);
-      }
+      try { state.index = createIndex(message.data, opts); } catch (err) { state.index = createIndex({}, opts); }
       state.suggest = Boolean(message.data && message.data.options && message.data.options.suggest);
       return { type: MSG.READY };
     }
@@ -484,9 +485,8 @@
   }
 
   const api = { MSG, createIndex, handleMessage, escapeHTML, plainText };
-  if (typeof module === "object" && module.exports) {
-    module.exports = api;
-  } else {
+  if (typeof module === "object" && module.exports) module.exports = api;
+  else {
     const state = { index: null };
     self.addEventListener("message", (event) => {
       const reply = handleMessage(event.data, state);
