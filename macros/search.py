@@ -13,7 +13,7 @@ from macros.frontmatter import PAGE_TYPES
 
 VERSION = 1
 SEARCH = Record({"boosts": is_mapping, "stopwords": is_text_list, "min_coverage": lambda v: _is_ratio(v)},
-                {"pages": is_mapping})
+                {"pages": is_mapping, "hotline_page": lambda v: isinstance(v, str)})
 
 
 def _is_ratio(value) -> bool:
@@ -52,6 +52,9 @@ def load_search(root: Path = ROOT) -> Mapping:
             where.add(doc["pages"], f"pages 中的 {path!r} 不是 docs/ 下的页面（写 docs/ 下的相对路径，如 training/quiz.md）")
         if not _is_boost(value):
             where.add(doc["pages"], f"pages.{path} 应当是大于 0、不超过 10 的数：{value!r}")
+    hotline_page = doc.get("hotline_page")
+    if hotline_page is not None and not (hotline_page.endswith(".md") and (root / "docs" / hotline_page).is_file()):
+        where.add(doc, f"hotline_page {hotline_page!r} 不是 docs/ 下的页面")
     stopwords = doc["stopwords"]
     words = _term_words(root)
     seen: set[str] = set()
@@ -88,11 +91,12 @@ def boost(settings: dict, page_type: str | None, src_uri: str) -> float:
     return float(settings["boosts"].get(page_type, 1.0))
 
 
-def handbook_config(settings: dict, synonyms: dict[str, str]) -> dict:
-    """写进搜索索引 config.handbook 的内容。"""
+def handbook_config(settings: dict, synonyms: dict[str, str], best_bets: dict[str, str] | None = None) -> dict:
+    """写进搜索索引 config.handbook 的内容。best_bets：说法 → 首选页面（docs/ 下的路径，钩子换成网址）。"""
     return {
         "version": VERSION,
         "synonyms": synonyms,
+        "best_bets": dict(best_bets or {}),
         "stopwords": [terms.normalise(word) for word in settings["stopwords"]],
         "min_coverage": settings["min_coverage"],
     }

@@ -12,7 +12,8 @@ from macros.datafiles import ROOT, Mapping, Record, is_text, is_text_list, keyed
 
 TERM = Record(
     {"term": is_text},
-    {"avoid": is_text_list, "aliases": is_text_list, "search": is_text, "except": is_text_list, "note": is_text},
+    {"avoid": is_text_list, "aliases": is_text_list, "search": is_text, "except": is_text_list, "note": is_text,
+     "page": is_text},
 )
 
 
@@ -58,6 +59,8 @@ def load_terms(root: Path = ROOT) -> Mapping:
         for word in entry.get("except", []):
             if not any(word_avoided in word for word_avoided in avoid):
                 where.add(entry, f"{label}: except 中的“{word}”不含任何要避免的说法，没有作用")
+        if "page" in entry and not (entry["page"].endswith(".md") and (root / "docs" / entry["page"]).is_file()):
+            where.add(entry, f"{label}: page “{entry['page']}”不是 docs/ 下的页面（写 docs/ 下的相对路径）")
         if "except" in entry and not avoid:
             where.add(entry, f"{label}: 没有 avoid，except 没有作用")
     for word, label in listed.items():
@@ -89,6 +92,18 @@ def synonyms(terms: dict, extra: dict[str, str] | None = None) -> dict[str, str]
             variant = normalise(word)
             if variant != target:
                 result[variant] = target
+    return dict(sorted(result.items()))
+
+
+def best_bets(terms: dict) -> dict[str, str]:
+    """搜索的“首选结果”：写了 page 的条目，它的每个说法（规范说法、搜索词、别名、要避免的说法）→ 那一页
+    （docs/ 下的路径）。查询正是这个说法时，那一页排在前面。"""
+    result: dict[str, str] = {}
+    for entry in terms.values():
+        if "page" not in entry:
+            continue
+        for word in [entry["term"], search_term(entry), *entry.get("aliases", []), *entry.get("avoid", [])]:
+            result[normalise(word)] = entry["page"]
     return dict(sorted(result.items()))
 
 

@@ -13,6 +13,7 @@ from macros import datafiles, search, terms
 from macros.frontmatter import PAGE_TYPES
 from macros.hooks import search as hook
 from macros.schema import DataError
+from mkdocs.exceptions import PluginError
 
 WORKER = "assets/javascripts/workers/handbook-search.js"
 
@@ -192,7 +193,7 @@ class _Page:
 
 
 def test_hook_sets_the_page_boost_from_its_type(monkeypatch):
-    monkeypatch.setattr(hook, "_state", {"settings": search.load_search(ROOT), "types": {}, "boosts": {}})
+    monkeypatch.setattr(hook, "_state", {"settings": search.load_search(ROOT), "types": {}, "boosts": {}, "urls": {}})
     runbook = _Page("incident/triage.md", "incident/triage/", {"type": "runbook"})
     quiz = _Page("training/quiz.md", "training/quiz/", {"type": "guide"})
     own = _Page("x.md", "x/", {"type": "guide", "search": {"boost": 5}})
@@ -299,3 +300,30 @@ def test_offline_index_script_carries_the_handbook_config(offline_site):
     data = json.loads(script[len("var __index = "):])
     assert data["config"]["handbook"]["version"] == 1
     assert all("type" in doc for doc in data["docs"])
+
+
+# ---------------------------------------------------------------- 首选结果（best bets）
+
+
+def test_best_bets_come_from_term_pages_and_hotline_numbers():
+    bets = hook.best_bets(ROOT)
+    assert bets["p1"] == bets["一级事件"] == bets["定级"] == "reference/severity.md"
+    assert bets["乐企"] == "business/overview.md"
+    assert bets["12366"] == "reference/facts.md"
+    for word, page in bets.items():
+        assert (ROOT / "docs" / page).is_file(), (word, page)
+
+
+def test_best_bet_pages_become_urls_and_unknown_pages_fail():
+    handbook = {"synonyms": {}, "best_bets": {"p1": "reference/severity.md"}}
+    resolved = hook.resolve_best_bets(handbook, {"reference/severity.md": "reference/severity/"})
+    assert resolved["best_bets"] == {"p1": "reference/severity/"}
+    assert handbook["best_bets"] == {"p1": "reference/severity.md"}  # 不改原来的设置
+    with pytest.raises(PluginError, match="reference/severity.md"):
+        hook.resolve_best_bets(handbook, {})
+
+
+def test_term_page_must_exist(tmp_path):
+    root = _project(tmp_path, terms="terms:\n  p1:\n    term: P1\n    aliases: [一级]\n    page: reference/missing.md\n")
+    with pytest.raises(DataError, match="reference/missing.md"):
+        terms.load_terms(root)

@@ -34,10 +34,31 @@ def hotline_synonyms(facts: dict) -> dict[str, str]:
     return {str(entry["value"]): entry["name"] for entry in facts.values() if entry.get("kind") == "phone"}
 
 
+def best_bets(root: Path) -> dict[str, str]:
+    """说法 → 首选页面（docs/ 下的路径）：data/terms.yml 中写了 page 的条目；热线号码 →
+    data/search.yml 的 hotline_page（号码、核实状态和说明集中的那一页）。"""
+    settings = search.load_search(root)
+    result: dict[str, str] = {}
+    if settings.get("hotline_page"):
+        for number, name in hotline_synonyms(datafiles.load_facts(root)).items():
+            result[terms.normalise(number)] = settings["hotline_page"]
+    result.update(terms.best_bets(terms.load_terms(root)))
+    return result
+
+
 def handbook_config(root: Path) -> dict:
-    """写进索引 config.handbook 的内容（数据文件的问题已由 checks.py 在构建开始时报出）。"""
+    """写进索引 config.handbook 的内容（数据文件的问题已由 checks.py 在构建开始时报出）。
+    best_bets 里还是 docs/ 下的路径，构建结束时 resolve_best_bets 换成网址。"""
     synonyms = terms.synonyms(terms.load_terms(root), hotline_synonyms(datafiles.load_facts(root)))
-    return search.handbook_config(search.load_search(root), synonyms)
+    return search.handbook_config(search.load_search(root), synonyms, best_bets(root))
+
+
+def resolve_best_bets(handbook: dict, urls: dict[str, str]) -> dict:
+    """best_bets 的页面路径（docs/ 下）→ 索引里的页面网址；找不到的页面报错。"""
+    missing = sorted({page for page in handbook.get("best_bets", {}).values() if page not in urls})
+    if missing:
+        raise PluginError("搜索的首选页面不在站点里：" + "、".join(missing))
+    return dict(handbook, best_bets={word: urls[page] for word, page in handbook.get("best_bets", {}).items()})
 
 
 def page_key(location: str) -> str:
@@ -71,7 +92,7 @@ def on_config(config):
         _state["handbook"] = handbook_config(root)
     except datafiles.DataError as exc:
         raise PluginError(f"数据文件有误：\n{exc}") from None
-    _state["types"], _state["boosts"] = {}, {}
+    _state["types"], _state["boosts"], _state["urls"] = {}, {}, {}
     return config
 
 
@@ -85,6 +106,7 @@ def on_page_markdown(markdown, page, config, files):
     page.meta["search"] = meta
     _state["types"][page.url] = page_type or ""
     _state["boosts"][page.url] = meta["boost"]
+    _state["urls"][page.file.src_uri] = page.url
     return markdown
 
 
@@ -95,7 +117,8 @@ def on_post_build(config):
     if not path.is_file():
         return
     data = json.loads(path.read_text(encoding="utf-8"))
-    unknown = extend_index(data, _state["types"], _state["boosts"], _state["handbook"])
+    handbook = resolve_best_bets(_state["handbook"], _state["urls"])
+    unknown = extend_index(data, _state["types"], _state["boosts"], handbook)
     if unknown:
         raise PluginError("搜索索引里有找不到所属页面的条目：" + "、".join(unknown[:5]))
     path.write_text(dump(data), encoding="utf-8")

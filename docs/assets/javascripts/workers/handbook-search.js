@@ -12,8 +12,11 @@
   // titleBoost：标题命中的权重（正文 BM25 最多约 2.2，所以标题命中排在前面），页面标题再乘 pageTitleBoost；
   // synonymWeight：同义词（别名 → 规范说法）命中；phraseWeight：拆成几个词后都命中；restWeight：页面其余各节；
   // snippet：摘要长度（字符）。在手册的搜索金标准上调过：页面标题命中最能说明“就是这一页”。
+  // bestBet：查询正是某个说法（只有一个词）、而它的定义页已知（config.handbook.best_bets）时，那一页的得分
+  // 乘这个数（首选结果，通常排第一；页面里必须确实有这个词）；
+  // commonShare：出现在超过这个比例的页面里的词不进 ?h= 高亮（“发票”处处都有，高亮它没有帮助）。
   const DEFAULTS = { titleBoost: 5, pageTitleBoost: 4, synonymWeight: 0.9, phraseWeight: 0.8, restWeight: 0.3,
-    minCoverage: 0.5, snippet: 160, maxPages: 100 };
+    minCoverage: 0.5, snippet: 160, maxPages: 100, bestBet: 10, commonShare: 0.5 };
   const [K1, B, MAX_TOKENS, MAX_COMPOUNDS] = [1.2, 0.75, 16, 300];
   const HAN = /\p{Script=Han}/u;
   const RUNS = /\p{Script=Han}+|[^\p{Script=Han}]+/gu;
@@ -93,6 +96,10 @@
       const [key, value] = [normalize(variant).trim(), typeof preferred === "string" ? normalize(preferred).trim() : ""];
       if (key.length >= 2 && value.length >= 2 && key !== value) synonyms.set(key, value);
     }
+    const bestBets = new Map();
+    for (const [word, page] of Object.entries(handbook.best_bets && typeof handbook.best_bets === "object" ? handbook.best_bets : {})) {
+      if (typeof page === "string" && normalize(word).trim().length >= 2) bestBets.set(normalize(word).trim(), pageOf(page));
+    }
     const stopwords = new Set((Array.isArray(handbook.stopwords) ? handbook.stopwords : [])
       .filter((word) => typeof word === "string").map((word) => normalize(word).trim()));
 
@@ -139,6 +146,7 @@
     const pageIds = new Map();
     for (let id = 0; id < count; id++) if (docs[id].location === docs[id].page) pageIds.set(docs[id].page, id);
     const avgLength = count ? totalLength / count || 1 : 1;
+    const pageCount = new Set(docs.map((doc) => doc.page)).size;
 
     // ---- 复合词：含汉字的词按二字组登记（合同 → 劳动合同）；其他词排序后按前缀找（p1 → p1x）
     const bigrams = new Map();
@@ -245,10 +253,17 @@
       const segs = [];
       for (const seg of segmenter.segment(run)) if (seg.segment) segs.push(seg.segment);
       const out = [];
+      const joinAt = (i) => {
+        for (let j = Math.min(segs.length, i + 6); j >= i + 2; j--) if (known(segs.slice(i, j).join(""))) return j - i;
+        return 1;
+      };
+      const chars = (i, n) => segs.slice(i, i + n).join("").length;
       for (let i = 0; i < segs.length;) {
-        let taken = 1;
-        for (let j = Math.min(segs.length, i + 6); j >= i + 2; j--) {
-          if (known(segs.slice(i, j).join(""))) { taken = j - i; break; }
+        let taken = joinAt(i);
+        // 向后看一段：下一段起拼出的词更长、而且越过这里拼出的词时，让给它（票+开 | 开+了+两次 → 开了两次）
+        if (taken > 1 && i + 1 < segs.length) {
+          const next = joinAt(i + 1);
+          if (next > 1 && i + 1 + next > i + taken && chars(i + 1, next) > chars(i, taken)) taken = 1;
         }
         const parts = segs.slice(i, i + taken);
         out.push({ text: parts.join(""), parts });
@@ -256,7 +271,10 @@
       }
       for (let k = 0; k < out.length; k++) {
         if (out[k].text.length !== 1) continue;
-        const [prev, here, next] = [out[k - 1] && out[k - 1].text, out[k].text, out[k + 1] && out[k + 1].text];
+        // 由几段拼成的词（开+了+两次 → 开了两次）是按词表认出来的，不再拆开
+        const joined = (seg) => seg && seg.parts.length > 1;
+        const [prev, here, next] = [out[k - 1] && !joined(out[k - 1]) && out[k - 1].text, out[k].text,
+          out[k + 1] && !joined(out[k + 1]) && out[k + 1].text];
         if (prev && prev.length >= 2 && known(prev.slice(-1) + here)) {
           [out[k - 1], out[k]] = [one(prev.slice(0, -1)), one(prev.slice(-1) + here)];
         } else if (next && next.length >= 2 && known(here + next[0])) {
@@ -375,12 +393,14 @@
       tokens.forEach((token, bit) => {
         const synForm = token.forms.find((form) => form.syn);
         const [hitOrig, hitSyn] = [orig & (1 << bit), syn & (1 << bit) && synForm];
+        // 出现在大多数页面里的词（“发票”）不放进 terms：落地页上到处高亮它没有帮助；摘要里照样高亮
+        const common = token.pageShare > options.commonShare;
         if (hitOrig) {
-          terms[token.text] = true;
+          if (!common) terms[token.text] = true;
           marked.push(token.text);
           for (const form of token.forms) if (!form.syn && form.words.length > 1) marked.push(...form.words);
         }
-        if (hitSyn) for (const word of synForm.words) [terms[word], marked[marked.length]] = [true, word];
+        if (hitSyn) for (const word of synForm.words) [marked[marked.length]] = [word], common || (terms[word] = true);
         if (!hitOrig && !hitSyn && !Object.hasOwn(terms, token.text)) terms[token.text] = false;
       });
       const unique = [...new Set(marked)].filter((word) => word.length >= 2).sort((x, y) => y.length - x.length);
@@ -417,6 +437,10 @@
           }
         }
         if (hits.length) matched++;
+        // 这个词出现在多少页里（出现在大多数页面里的词不进 ?h= 高亮）
+        const hitPages = new Set();
+        for (const doc of hits) hitPages.add(docs[doc].page);
+        token.pageShare = pageCount ? hitPages.size / pageCount : 0;
         for (const doc of hits) {
           if (sums[doc] === 0) dirty.push(doc);
           sums[doc] += best[doc];
@@ -427,15 +451,21 @@
       // 无意义的查询：有意义的词能在手册里找到的比例不够
       if (matched / tokens.length < options.minCoverage) return empty;
 
+      const share = (mask) => bits(mask) / tokens.length;
       const pages = new Map();
       for (const id of dirty) {
         const doc = docs[id];
-        const share = bits(hitOrig[id] | hitSyn[id]) / tokens.length;
         if (!pages.has(doc.page)) pages.set(doc.page, { location: doc.page, docs: [], orig: 0, syn: 0 });
         const page = pages.get(doc.page);
-        page.docs.push({ id, score: sums[id] * share * doc.boost, orig: hitOrig[id], syn: hitSyn[id] });
+        page.docs.push({ id, score: sums[id] * share(hitOrig[id] | hitSyn[id]) * doc.boost, orig: hitOrig[id], syn: hitSyn[id] });
         page.orig |= hitOrig[id];
         page.syn |= hitSyn[id];
+      }
+      // 查询正是某个说法、它的定义页已知（best_bets）：那一页加权
+      const bets = new Map();
+      if (tokens.length === 1) {
+        const page = bestBets.get(tokens[0].text) || bestBets.get(synonyms.get(tokens[0].text));
+        if (page !== undefined) bets.set(page, 1);
       }
       // 一页命中的词数不少于最好的那页的 min_coverage 倍；页面得分 =（最好的一节 + 其余各节的一部分）× 本页命中词的比例
       const covered = (page) => bits(page.orig | page.syn);
@@ -444,7 +474,8 @@
       for (const page of ranked) {
         page.docs.sort((x, y) => y.score - x.score);
         const rest = page.docs.slice(1).reduce((sum, d) => sum + d.score, 0);
-        page.score = (page.docs[0].score + options.restWeight * Math.min(rest, page.docs[0].score)) * (covered(page) / tokens.length);
+        const bet = 1 + (options.bestBet - 1) * Math.min(1, bets.get(page.location) || 0);
+        page.score = (page.docs[0].score + options.restWeight * Math.min(rest, page.docs[0].score)) * share(page.orig | page.syn) * bet;
       }
       ranked.sort((x, y) => y.score - x.score || (x.location < y.location ? -1 : 1));
 
