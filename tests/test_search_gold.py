@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,8 +124,20 @@ def test_empty_state_offers_triage_and_contacts(gold_page, site_url):
 # ---------------------------------------------------------------- 高亮与离线包
 
 
-def test_landing_page_highlights_words_not_single_characters(page_factory, site_url):
-    """搜“发票查不到”，打开第一个结果：正文里的高亮少于 5 处，而且没有只高亮一个字的。"""
+def _page_share(index: dict) -> "callable":
+    """一个词出现在多少比例的页面里（按字面找，与落地页的 ?h= 高亮一样）。"""
+    pages: dict[str, str] = {}
+    for doc in index["docs"]:
+        key = doc["location"].split("#", 1)[0]
+        pages[key] = pages.get(key, "") + " " + re.sub(r"<[^>]+>|\u200b", "", doc["title"] + " " + doc["text"])
+    return lambda word: sum(word.lower() in text.lower() for text in pages.values()) / len(pages)
+
+
+def test_landing_page_highlights_words_not_single_characters(page_factory, site_url, built_site):
+    """搜“发票查不到”，打开第一个结果：没有只高亮一个字的，也不高亮出现在一半以上页面里的词（“发票”处处都有，
+    高亮它没有帮助），而“查不到”（或它的规范说法“查询不到”）确实高亮了。"""
+    share = _page_share(json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8")))
+    assert share("发票") > 0.5 >= share("查不到")  # 前提：一个是常见词，一个是有区分度的词
     page, log = page_factory(site_url)
     page.goto(site_url, wait_until="load")
     warm_up(page, site_url)
@@ -134,10 +147,12 @@ def test_landing_page_highlights_words_not_single_characters(page_factory, site_
     page.wait_for_url(f"{site_url}{doc_to_path('incident/triage.md')}**")
     page.wait_for_load_state("load")
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    marks = page.eval_on_selector_all(".md-content article mark", "els => els.map(e => e.textContent)")
-    single = [mark for mark in marks if len(mark.strip()) <= 1]
+    marks = [mark.strip() for mark in page.eval_on_selector_all(".md-content article mark", "els => els.map(e => e.textContent)")]
+    single = [mark for mark in marks if len(mark) <= 1]
     assert not single, f"高亮了单个字：{single}"
-    assert len(marks) < 5, f"落地页高亮了 {len(marks)} 处：{marks}"
+    common = sorted({mark for mark in marks if share(mark) > 0.5})
+    assert not common, f"高亮了出现在一半以上页面里的词：{common}（共 {len(marks)} 处）"
+    assert {"查不到", "查询不到"} & set(marks), f"没有高亮查询里有区分度的词“查不到”：{marks}"
     assert log.offsite == []
 
 

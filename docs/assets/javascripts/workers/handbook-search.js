@@ -14,9 +14,10 @@
   // snippet：摘要长度（字符）。在手册的搜索金标准上调过：页面标题命中最能说明“就是这一页”。
   // bestBet：查询正是某个说法（只有一个词）、而它的定义页已知（config.handbook.best_bets）时，那一页的得分
   // 乘这个数（首选结果，通常排第一；页面里必须确实有这个词）；
-  // commonShare：出现在超过这个比例的页面里的词不进 ?h= 高亮（“发票”处处都有，高亮它没有帮助）。
+  // commonShare：出现在超过这个比例的页面里的词（发票、用户、系统）不进 ?h= 高亮（处处都有，高亮它没有帮助），
+  // 在得分和覆盖率里只算 commonWeight 个词（“用户登不上”主要看“登不上”）。
   const DEFAULTS = { titleBoost: 5, pageTitleBoost: 4, synonymWeight: 0.9, phraseWeight: 0.8, restWeight: 0.3,
-    minCoverage: 0.5, snippet: 160, maxPages: 100, bestBet: 10, commonShare: 0.5 };
+    minCoverage: 0.5, snippet: 160, maxPages: 100, bestBet: 10, commonShare: 0.5, commonWeight: 0.5 };
   const [K1, B, MAX_TOKENS, MAX_COMPOUNDS] = [1.2, 0.75, 16, 300];
   const HAN = /\p{Script=Han}/u;
   const RUNS = /\p{Script=Han}+|[^\p{Script=Han}]+/gu;
@@ -386,6 +387,18 @@
       return item;
     }
 
+    /** 含有这个词（原词或包含它的复合词）的页面占全部页面的比例：?h= 高亮按字面找，所以复合词也算。 */
+    const shareCache = new Map();
+    function wordPageShare(word) {
+      if (!shareCache.has(word)) {
+        if (shareCache.size > 5000) shareCache.clear();
+        const found = new Set();
+        for (const [wid] of expand(word, new Map())) for (const doc of postDocs[wid]) found.add(docs[doc].page);
+        shareCache.set(word, pageCount ? found.size / pageCount : 0);
+      }
+      return shareCache.get(word);
+    }
+
     function termsOf(tokens, orig, syn) {
       // terms：命中的词 → true（Material 用它们组成 ?h= 高亮参数），没命中的 → false；单字永远不放进来
       const terms = {};
@@ -394,13 +407,13 @@
         const synForm = token.forms.find((form) => form.syn);
         const [hitOrig, hitSyn] = [orig & (1 << bit), syn & (1 << bit) && synForm];
         // 出现在大多数页面里的词（“发票”）不放进 terms：落地页上到处高亮它没有帮助；摘要里照样高亮
-        const common = token.pageShare > options.commonShare;
+        const common = (word) => wordPageShare(word) > options.commonShare;
         if (hitOrig) {
-          if (!common) terms[token.text] = true;
+          if (!common(token.text)) terms[token.text] = true;
           marked.push(token.text);
           for (const form of token.forms) if (!form.syn && form.words.length > 1) marked.push(...form.words);
         }
-        if (hitSyn) for (const word of synForm.words) [marked[marked.length]] = [word], common || (terms[word] = true);
+        if (hitSyn) for (const word of synForm.words) [marked[marked.length]] = [word], common(word) || (terms[word] = true);
         if (!hitOrig && !hitSyn && !Object.hasOwn(terms, token.text)) terms[token.text] = false;
       });
       const unique = [...new Set(marked)].filter((word) => word.length >= 2).sort((x, y) => y.length - x.length);
@@ -437,13 +450,14 @@
           }
         }
         if (hits.length) matched++;
-        // 这个词出现在多少页里（出现在大多数页面里的词不进 ?h= 高亮）
+        // 这个词出现在多少页里：出现在大多数页面里的词分量小，也不进 ?h= 高亮
         const hitPages = new Set();
         for (const doc of hits) hitPages.add(docs[doc].page);
         token.pageShare = pageCount ? hitPages.size / pageCount : 0;
+        token.weight = token.pageShare > options.commonShare ? options.commonWeight : 1;
         for (const doc of hits) {
           if (sums[doc] === 0) dirty.push(doc);
-          sums[doc] += best[doc];
+          sums[doc] += best[doc] * token.weight;
           (bestSyn[doc] ? hitSyn : hitOrig)[doc] |= 1 << bit;
           best[doc] = 0;
         }
@@ -451,7 +465,8 @@
       // 无意义的查询：有意义的词能在手册里找到的比例不够
       if (matched / tokens.length < options.minCoverage) return empty;
 
-      const share = (mask) => bits(mask) / tokens.length;
+      const total = tokens.reduce((sum, token) => sum + token.weight, 0);
+      const share = (mask) => tokens.reduce((sum, token, bit) => sum + (mask & (1 << bit) ? token.weight : 0), 0) / total;
       const pages = new Map();
       for (const id of dirty) {
         const doc = docs[id];
@@ -467,7 +482,7 @@
         const page = bestBets.get(tokens[0].text) || bestBets.get(synonyms.get(tokens[0].text));
         if (page !== undefined) bets.set(page, 1);
       }
-      // 一页命中的词数不少于最好的那页的 min_coverage 倍；页面得分 =（最好的一节 + 其余各节的一部分）× 本页命中词的比例
+      // 一页命中的词数不少于最好的那页的 min_coverage 倍；页面得分 =（最好的一节 + 其余各节的一部分）× 本页命中词的分量
       const covered = (page) => bits(page.orig | page.syn);
       const need = Math.max(1, Math.ceil(Math.max(...[...pages.values()].map(covered)) * options.minCoverage - 1e-9));
       const ranked = [...pages.values()].filter((page) => covered(page) >= need);
