@@ -96,13 +96,14 @@ def synonyms(terms: dict, extra: dict[str, str] | None = None) -> dict[str, str]
 
 
 def best_bets(terms: dict) -> dict[str, str]:
-    """搜索的“首选结果”：写了 page 的条目，它的每个说法（规范说法、搜索词、别名、要避免的说法）→ 那一页
-    （docs/ 下的路径）。查询正是这个说法时，那一页排在前面。"""
+    """搜索的“首选结果”：写了 page 的条目，它的每个说法（规范说法、别名、要避免的说法）→ 那一页
+    （docs/ 下的路径）。查询正是这个说法时，那一页排在前面。search 词不算：它常是更宽的词
+    （“面向用户的公告”的 search 是“公告”，税务机关的公告也叫公告）。"""
     result: dict[str, str] = {}
     for entry in terms.values():
         if "page" not in entry:
             continue
-        for word in [entry["term"], search_term(entry), *entry.get("aliases", []), *entry.get("avoid", [])]:
+        for word in [entry["term"], *entry.get("aliases", []), *entry.get("avoid", [])]:
             result[normalise(word)] = entry["page"]
     return dict(sorted(result.items()))
 
