@@ -40,7 +40,7 @@ def best_bets(root: Path) -> dict[str, str]:
     settings = search.load_search(root)
     result: dict[str, str] = {}
     if settings.get("hotline_page"):
-        for number, name in hotline_synonyms(datafiles.load_facts(root)).items():
+        for number in hotline_synonyms(datafiles.load_facts(root)):
             result[terms.normalise(number)] = settings["hotline_page"]
     result.update(terms.best_bets(terms.load_terms(root)))
     return result

@@ -7,7 +7,6 @@
 // 同一文件在 Node 里可 require，供 tests/js/search.test.js 测试。
 (() => {
   "use strict";
-
   const MSG = { SETUP: 0, READY: 1, QUERY: 2, RESULT: 3 };
   // titleBoost：标题命中的权重（正文 BM25 最多约 2.2，所以标题命中排在前面），页面标题再乘 pageTitleBoost；
   // synonymWeight：同义词（别名 → 规范说法）命中；phraseWeight：拆成几个词后都命中；restWeight：页面其余各节；
@@ -26,7 +25,6 @@
   const TAG = /<\/?[a-zA-Z][^>]*>/g;
   const ENTITY = /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi;
   const NAMED = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
   function decodeEntities(text) {
     return text.indexOf("&") < 0 ? text : text.replace(ENTITY, (all, name) => {
       const code = name[0] !== "#" ? -1 : /^#x/i.test(name) ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
@@ -34,34 +32,28 @@
       return NAMED[name.toLowerCase()] === undefined ? all : NAMED[name.toLowerCase()];
     });
   }
-
   const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
   function escapeHTML(text) {
     const value = String(text);
     return /[&<>"']/.test(value) ? value.replace(/[&<>"']/g, (ch) => ESCAPES[ch]) : value;
   }
-
   /** 索引里的 HTML 片段 → 显示用的纯文本（去标签、解实体、去零宽空格、合并空白）。 */
   function plainText(raw) {
     return decodeEntities(String(raw).replace(TAG, " ")).replace(/\u200b/g, "").replace(/\s+/g, " ").trim();
   }
-
   const normalize = (text) => String(text).normalize("NFKC").toLowerCase();
   const str = (value) => (typeof value === "string" ? value : value == null ? "" : String(value));
   const isHan = (text) => HAN.test(text);
   const pageOf = (location) => location.split("#")[0];
-
   // 文字先转小写、先按驼峰断开（CAMEL_SPLIT）再切词，所以分隔符里的驼峰规则不再用得上，去掉它切得更快
   function separatorOf(config) {
     const source = str(config.separator).replace("|(?!\\b)(?=[A-Z][a-z])", "");
     try { return new RegExp(source || "[\\s\\u200b-]+"); } catch (err) { return /[\s\u200b-]+/; }
   }
-
   const [CAMEL, CAMEL_SPLIT] = [/[A-Z][a-z]/, /(?!\b)(?=[A-Z][a-z])/g];
   const FULLWIDTH = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/;
   // 字母、数字或常用汉字（快速判断，不用正则）
   const wordCode = (c) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 65 && c <= 90);
-
   /** 一个字段 → 词（小写、去掉首尾标点；单字不入索引：单字不单独匹配）。 */
   function fieldTokens(raw, separator, out) {
     if (!raw) return;
@@ -80,7 +72,6 @@
       out.push(part);
     }
   }
-
   function createIndex(data, opts) {
     const input = data && typeof data === "object" ? data : {};
     const config = input.config && typeof input.config === "object" ? input.config : {};
@@ -91,19 +82,15 @@
     options.titleBoost = number(handbook.title_boost, options.titleBoost);
     if (handbook.segmenter === "vocabulary") options.segmenter = false; // 查询只按索引词表分词
     const separator = separatorOf(config);
-
     const synonyms = new Map();
     for (const [variant, preferred] of Object.entries(handbook.synonyms && typeof handbook.synonyms === "object" ? handbook.synonyms : {})) {
       const [key, value] = [normalize(variant).trim(), typeof preferred === "string" ? normalize(preferred).trim() : ""];
       if (key.length >= 2 && value.length >= 2 && key !== value) synonyms.set(key, value);
     }
-    const bestBets = new Map();
-    for (const [word, page] of Object.entries(handbook.best_bets && typeof handbook.best_bets === "object" ? handbook.best_bets : {})) {
-      if (typeof page === "string" && normalize(word).trim().length >= 2) bestBets.set(normalize(word).trim(), pageOf(page));
-    }
+    const bestBets = new Map(Object.entries(handbook.best_bets && typeof handbook.best_bets === "object" ? handbook.best_bets : {})
+      .filter(([word, page]) => typeof page === "string" && word.length >= 2).map(([word, page]) => [normalize(word).trim(), pageOf(page)]));
     const stopwords = new Set((Array.isArray(handbook.stopwords) ? handbook.stopwords : [])
       .filter((word) => typeof word === "string").map((word) => normalize(word).trim()));
-
     // ---- 文档与倒排索引：词 → [文档号…]，[标题词频 << 16 | 正文词频…]
     const [docs, words, postDocs, postTf, lengths, scratch, touched] = [[], [], [], [], [], [], []];
     const vocab = new Map();
@@ -148,7 +135,6 @@
     for (let id = 0; id < count; id++) if (docs[id].location === docs[id].page) pageIds.set(docs[id].page, id);
     const avgLength = count ? totalLength / count || 1 : 1;
     const pageCount = new Set(docs.map((doc) => doc.page)).size;
-
     // ---- 复合词：含汉字的词按二字组登记（合同 → 劳动合同）；其他词排序后按前缀找（p1 → p1x）
     const bigrams = new Map();
     const latin = [];
@@ -167,10 +153,8 @@
     });
     latin.sort();
     for (const key of synonyms.keys()) longest = Math.max(longest, Math.min(key.length, 12));
-
     const known = (word) => vocab.has(word) || synonyms.has(word) || stopwords.has(word);
     const idf = (wid) => Math.log(1 + (count - postDocs[wid].length + 0.5) / (postDocs[wid].length + 0.5));
-
     /** 一个查询词 → 它匹配的索引词 [[词号, 权重]…]：原词 1，包含它的复合词或以它开头的拉丁词较低。 */
     function expand(word, cache) {
       if (cache.has(word)) return cache.get(word);
@@ -202,9 +186,7 @@
       cache.set(word, out);
       return out;
     }
-
     const one = (text) => ({ text, parts: [text] });
-
     /** 词表最长匹配；不认识的字单独成段。 */
     function greedy(run) {
       const out = [];
@@ -215,7 +197,6 @@
       }
       return out;
     }
-
     /** 连着的单字拼成索引词的一部分（回+滚 → “升级回滚”里的“回滚”）；剩下 3 个以上连着的单字合成
      *  一个不认识的词，让“量子纠缠火锅店”这样的查询算作没有找到。 */
     function joinSingles(list, cache) {
@@ -246,7 +227,6 @@
     if (options.segmenter !== false && typeof Intl === "object" && typeof Intl.Segmenter === "function") {
       try { segmenter = new Intl.Segmenter("zh", { granularity: "word" }); } catch (err) { segmenter = null; }
     }
-
     /** 一段汉字：Intl.Segmenter 分词后，把相邻几段拼成索引里有的词（补+打 → 补打），
      *  再修补切错的边界（开发+票 → 开+发票）。 */
     function segmentHan(run, cache) {
@@ -254,18 +234,13 @@
       const segs = [];
       for (const seg of segmenter.segment(run)) if (seg.segment) segs.push(seg.segment);
       const out = [];
-      const joinAt = (i) => {
-        for (let j = Math.min(segs.length, i + 6); j >= i + 2; j--) if (known(segs.slice(i, j).join(""))) return j - i;
-        return 1;
-      };
+      const joinAt = (i) => { for (let j = Math.min(segs.length, i + 6); j >= i + 2; j--) if (known(segs.slice(i, j).join(""))) return j - i; return 1; };
       const chars = (i, n) => segs.slice(i, i + n).join("").length;
       for (let i = 0; i < segs.length;) {
         let taken = joinAt(i);
         // 向后看一段：下一段起拼出的词更长、而且越过这里拼出的词时，让给它（票+开 | 开+了+两次 → 开了两次）
-        if (taken > 1 && i + 1 < segs.length) {
-          const next = joinAt(i + 1);
-          if (next > 1 && i + 1 + next > i + taken && chars(i + 1, next) > chars(i, taken)) taken = 1;
-        }
+        const next = taken > 1 && i + 1 < segs.length ? joinAt(i + 1) : 1;
+        if (next > 1 && i + 1 + next > i + taken && chars(i + 1, next) > chars(i, taken)) taken = 1;
         const parts = segs.slice(i, i + taken);
         out.push({ text: parts.join(""), parts });
         i += taken;
@@ -284,7 +259,6 @@
       }
       return joinSingles(out, cache);
     }
-
     /** 查询 → 有意义的词 [{text, parts}]（已去掉停用词和单字）。 */
     function segment(query, cache) {
       const text = normalize(str(query)).slice(0, 200);
@@ -306,14 +280,12 @@
         return keep;
       }).slice(0, MAX_TOKENS);
     }
-
     /** 把一个词拆成词表里的词（至少两个字）；拆出的词覆盖不到全部字（最多差一个字）时返回 null。 */
     function split(word) {
       const parts = greedy(word).filter((seg) => vocab.has(seg.text)).map((seg) => seg.text);
       const covered = parts.reduce((sum, w) => sum + w.length, 0);
       return parts.length && covered >= word.length - 1 ? parts : null;
     }
-
     /** 一个查询词的几种查法：原词（含复合词）、分段后的短语、同义词。 */
     function formsOf(token, cache) {
       const forms = [{ words: [token.text], weight: 1, syn: false }];
@@ -330,7 +302,6 @@
       if (synWords) forms.push({ words: synWords, weight: options.synonymWeight, syn: true });
       return forms;
     }
-
     /** 一个词在各文档中的得分：Map 文档号 → 得分（BM25，标题命中另加 titleBoost）。 */
     function wordScores(word, cache) {
       const scores = new Map();
@@ -345,7 +316,6 @@
       }
       return scores;
     }
-
     /** 一种查法的得分；几个词的短语要求每个词都在同一文档里，取平均。 */
     function formScores(form, cache) {
       const maps = form.words.map((word) => wordScores(word, cache)).sort((a, b) => a.size - b.size);
@@ -356,7 +326,6 @@
       }
       return out;
     }
-
     /** 转义并高亮；limit 时只取第一处命中附近的一段（摘要）。 */
     function highlight(text, marks, limit) {
       let [start, end] = [0, text.length];
@@ -375,7 +344,6 @@
       }
       return out + escapeHTML(text.slice(at, end)) + (end < text.length ? "…" : "");
     }
-
     /** 一条结果：标题和摘要转义并高亮。 */
     function render(doc, score, tokens, orig, syn, cache) {
       if (doc.plainTitle === undefined) [doc.plainTitle, doc.plainText] = [plainText(doc.title), plainText(doc.text)];
@@ -386,19 +354,15 @@
       if (doc.tags) item.tags = doc.tags.slice();
       return item;
     }
-
     /** 含有这个词（原词或包含它的复合词）的页面占全部页面的比例：?h= 高亮按字面找，所以复合词也算。 */
     const shareCache = new Map();
     function wordPageShare(word) {
-      if (!shareCache.has(word)) {
-        if (shareCache.size > 5000) shareCache.clear();
-        const found = new Set();
-        for (const [wid] of expand(word, new Map())) for (const doc of postDocs[wid]) found.add(docs[doc].page);
-        shareCache.set(word, pageCount ? found.size / pageCount : 0);
-      }
-      return shareCache.get(word);
+      if (shareCache.has(word)) return shareCache.get(word);
+      const found = new Set();
+      for (const [wid] of expand(word, new Map())) for (const doc of postDocs[wid]) found.add(docs[doc].page);
+      if (shareCache.size > 5000) shareCache.clear();
+      return shareCache.set(word, pageCount ? found.size / pageCount : 0).get(word);
     }
-
     function termsOf(tokens, orig, syn) {
       // terms：命中的词 → true（Material 用它们组成 ?h= 高亮参数），没命中的 → false；单字永远不放进来
       const terms = {};
@@ -420,20 +384,16 @@
       const marks = unique.length ? new RegExp(unique.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi") : null;
       return { terms, marks };
     }
-
     const bits = (mask) => { let n = 0; for (; mask; mask &= mask - 1) n++; return n; };
-
     // 查询时的累加器，按文档号存放，查询结束后清零（比每次新建 Map 省下大量垃圾回收）
     const [sums, hitOrig, hitSyn, best, bestSyn] = [new Float64Array(count), new Int32Array(count), new Int32Array(count),
       new Float64Array(count), new Uint8Array(count)];
-
     function search(query) {
       const dirty = [];
       try { return rank(query, dirty); } finally {
         for (const doc of dirty) sums[doc] = hitOrig[doc] = hitSyn[doc] = best[doc] = bestSyn[doc] = 0;
       }
     }
-
     function rank(query, dirty) {
       const empty = { items: [], total: 0 };
       const cache = new Map();
@@ -451,9 +411,7 @@
         }
         if (hits.length) matched++;
         // 这个词出现在多少页里：出现在大多数页面里的词分量小，也不进 ?h= 高亮
-        const hitPages = new Set();
-        for (const doc of hits) hitPages.add(docs[doc].page);
-        token.pageShare = pageCount ? hitPages.size / pageCount : 0;
+        token.pageShare = pageCount ? new Set(hits.map((doc) => docs[doc].page)).size / pageCount : 0;
         token.weight = token.pageShare > options.commonShare ? options.commonWeight : 1;
         for (const doc of hits) {
           if (sums[doc] === 0) dirty.push(doc);
@@ -464,7 +422,6 @@
       });
       // 无意义的查询：有意义的词能在手册里找到的比例不够
       if (matched / tokens.length < options.minCoverage) return empty;
-
       const total = tokens.reduce((sum, token) => sum + token.weight, 0);
       const share = (mask) => tokens.reduce((sum, token, bit) => sum + (mask & (1 << bit) ? token.weight : 0), 0) / total;
       const pages = new Map();
@@ -477,11 +434,7 @@
         page.syn |= hitSyn[id];
       }
       // 查询正是某个说法、它的定义页已知（best_bets）：那一页加权
-      const bets = new Map();
-      if (tokens.length === 1) {
-        const page = bestBets.get(tokens[0].text) || bestBets.get(synonyms.get(tokens[0].text));
-        if (page !== undefined) bets.set(page, 1);
-      }
+      const betPage = tokens.length === 1 ? bestBets.get(tokens[0].text) || bestBets.get(synonyms.get(tokens[0].text)) : undefined;
       // 一页命中的词数不少于最好的那页的 min_coverage 倍；页面得分 =（最好的一节 + 其余各节的一部分）× 本页命中词的分量
       const covered = (page) => bits(page.orig | page.syn);
       const need = Math.max(1, Math.ceil(Math.max(...[...pages.values()].map(covered)) * options.minCoverage - 1e-9));
@@ -489,11 +442,10 @@
       for (const page of ranked) {
         page.docs.sort((x, y) => y.score - x.score);
         const rest = page.docs.slice(1).reduce((sum, d) => sum + d.score, 0);
-        const bet = 1 + (options.bestBet - 1) * Math.min(1, bets.get(page.location) || 0);
+        const bet = page.location === betPage ? options.bestBet : 1;
         page.score = (page.docs[0].score + options.restWeight * Math.min(rest, page.docs[0].score)) * share(page.orig | page.syn) * bet;
       }
       ranked.sort((x, y) => y.score - x.score || (x.location < y.location ? -1 : 1));
-
       const shown = new Map();
       // 每页一组：先是页面本身（得分取本页最高，Material 据此展开最好的一节），再是命中的各节
       const items = ranked.slice(0, options.maxPages).map((page) => {
@@ -512,7 +464,6 @@
       stats: { docs: count, words: words.length, segmenter: segmenter ? "Intl.Segmenter" : "vocabulary" },
     };
   }
-
   /** 处理一条消息，返回要发回的消息（不认识的消息返回 null）。state 保存建好的索引。 */
   function handleMessage(message, state, opts) {
     if (!message || typeof message !== "object") return null;
@@ -529,7 +480,6 @@
     if (state.suggest) data.suggest = [];
     return { type: MSG.RESULT, data };
   }
-
   const api = { MSG, createIndex, handleMessage, escapeHTML, plainText };
   if (typeof module === "object" && module.exports) module.exports = api;
   else {
