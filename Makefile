@@ -66,6 +66,7 @@ review-report: $(VENV)/.site-deps
 bench: system-deps $(VENV)/.test-deps $(VENV)/.bench-deps
 	cd bench && npm ci --silent --no-audit --no-fund
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.search
 
 # 内网站点、离线包（zip）和打印版 PDF，写到 dist/
 dist: system-deps $(VENV)/.test-deps

@@ -1,7 +1,9 @@
-"""用语规范（data/terms.yml）：页面里不再使用的说法由构建检查找出，指出行号和应改用的说法。"""
+"""用语规范（data/terms.yml）：页面里不再使用的说法由构建检查找出，指出行号和应改用的说法；
+同一张表给站内搜索提供同义词（别名和不再使用的说法 → 规范说法，见 synonyms）。"""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,8 +11,9 @@ from macros import datafiles
 from macros.datafiles import ROOT, Mapping, Record, is_text, is_text_list, keyed_entries
 
 TERM = Record(
-    {"term": is_text, "avoid": is_text_list},
-    {"except": is_text_list, "note": is_text},
+    {"term": is_text},
+    {"avoid": is_text_list, "aliases": is_text_list, "search": is_text, "except": is_text_list, "note": is_text,
+     "page": is_text},
 )
 
 
@@ -24,37 +27,92 @@ class Finding:
 
 @datafiles.datafile("terms.yml")
 def load_terms(root: Path = ROOT) -> Mapping:
-    """读取并校验 data/terms.yml：同一个说法不能既是规范说法又是要避免的说法。"""
+    """读取并校验 data/terms.yml：同一个说法只能属于一项，不能既是规范说法又是要避免的说法或别名。"""
     doc, where = datafiles.open_file(root, "terms.yml")
     terms = keyed_entries(where, doc, "terms")
     preferred: dict[str, str] = {}
-    avoided: dict[str, str] = {}
+    listed: dict[str, str] = {}  # 要避免的说法和别名 → 所在条目
     for key, entry in terms.items():
         label = f"terms.{key}"
         if not TERM.check(where, entry, f"{label}:"):
             continue
         preferred[entry["term"]] = label
-        for word in entry["avoid"]:
-            if word in avoided:
-                where.add(entry, f"{label}: “{word}”已在 {avoided[word]} 中列出")
-            avoided.setdefault(word, label)
+        avoid, aliases = entry.get("avoid", []), entry.get("aliases", [])
+        if not avoid and not aliases:
+            where.add(entry, f"{label}: avoid 和 aliases 至少写一项")
+        for word in avoid:
+            if word in listed:
+                where.add(entry, f"{label}: “{word}”已在 {listed[word]} 中列出")
+            listed.setdefault(word, label)
             if word in entry["term"]:
                 where.add(entry, f"{label}: 要避免的“{word}”是规范说法“{entry['term']}”的一部分，会误报")
+        for word in aliases:
+            if word in listed:
+                where.add(entry, f"{label}: 别名“{word}”已在 {listed[word]} 中列出")
+            listed.setdefault(word, label)
+            if word == entry["term"]:
+                where.add(entry, f"{label}: 别名“{word}”就是规范说法")
+            if len(word) < 2:
+                where.add(entry, f"{label}: 别名“{word}”只有一个字，搜索时单字不参与匹配")
+        if "search" in entry and entry["search"] == entry["term"]:
+            where.add(entry, f"{label}: search 与 term 相同，不用写")
         for word in entry.get("except", []):
-            if not any(avoid in word for avoid in entry["avoid"]):
+            if not any(word_avoided in word for word_avoided in avoid):
                 where.add(entry, f"{label}: except 中的“{word}”不含任何要避免的说法，没有作用")
-    for word, label in avoided.items():
-        if word in preferred:
+        if "page" in entry and not (entry["page"].endswith(".md") and (root / "docs" / entry["page"]).is_file()):
+            where.add(entry, f"{label}: page “{entry['page']}”不是 docs/ 下的页面（写 docs/ 下的相对路径）")
+        if "except" in entry and not avoid:
+            where.add(entry, f"{label}: 没有 avoid，except 没有作用")
+    for word, label in listed.items():
+        if word in preferred and preferred[word] != label:
             where.add(terms[label.split(".", 1)[1]], f"{label}: “{word}”也是 {preferred[word]} 的规范说法")
     where.done()
     return terms
+
+
+def search_term(entry: dict) -> str:
+    """搜索时改查的词：search，默认为规范说法。"""
+    return entry.get("search", entry["term"])
+
+
+def normalise(word: str) -> str:
+    """与搜索脚本处理输入的方式一致：NFKC、去掉首尾空白、拉丁字母小写。"""
+    return unicodedata.normalize("NFKC", word).strip().lower()
+
+
+def synonyms(terms: dict, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """搜索用的同义词：每个别名和要避免的说法 → 规范说法（search 优先），都按 normalise 处理。
+    extra 是另外的对应（如热线号码 → 热线名称），与本表冲突时以本表为准。"""
+    result: dict[str, str] = {}
+    for variant, target in (extra or {}).items():
+        result[normalise(variant)] = normalise(target)
+    for entry in terms.values():
+        target = normalise(search_term(entry))
+        for word in entry.get("aliases", []) + entry.get("avoid", []):
+            variant = normalise(word)
+            if variant != target:
+                result[variant] = target
+    return dict(sorted(result.items()))
+
+
+def best_bets(terms: dict) -> dict[str, str]:
+    """搜索的“首选结果”：写了 page 的条目，它的每个说法（规范说法、别名、要避免的说法）→ 那一页
+    （docs/ 下的路径）。查询正是这个说法时，那一页排在前面。search 词不算：它常是更宽的词
+    （“面向用户的公告”的 search 是“公告”，税务机关的公告也叫公告）。"""
+    result: dict[str, str] = {}
+    for entry in terms.values():
+        if "page" not in entry:
+            continue
+        for word in [entry["term"], *entry.get("aliases", []), *entry.get("avoid", [])]:
+            result[normalise(word)] = entry["page"]
+    return dict(sorted(result.items()))
 
 
 def patterns(terms: dict) -> list[tuple[str, re.Pattern, str]]:
     """每个要避免的说法一个正则（except 中的词除外），附规范说法。"""
     result = []
     for key, entry in terms.items():
-        for word in entry["avoid"]:
+        for word in entry.get("avoid", []):
             exceptions = [w for w in entry.get("except", []) if word in w]
             body = re.escape(word)
             for exception in exceptions:
