@@ -54,4 +54,4 @@ def test_empty_state_link_opens_the_triage_page(page_factory, site_url):
     link.click()
     page.wait_for_url(site_url + "incident/triage/")
     # 即时导航先换地址、再换正文：等正文换成分流页
-    page.locator("article h1", has_text="发票查询不到").wait_for(timeout=10_000)
+    page.locator("article h1[id]", has_text="发票查询不到").wait_for(timeout=10_000)

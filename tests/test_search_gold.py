@@ -146,7 +146,9 @@ def test_landing_page_highlights_words_not_single_characters(page_factory, site_
     page.locator(".md-search-result__item").first.locator(":scope > a").click()
     page.wait_for_url(f"{site_url}{doc_to_path('incident/triage.md')}**")
     page.wait_for_load_state("load")
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    # 即时导航先换地址、再换正文并高亮：等分流页的正文和第一处高亮出现
+    page.locator("article h1[id]", has_text="发票查询不到").wait_for(timeout=10_000)
+    page.locator(".md-content article mark").first.wait_for(timeout=10_000)
     marks = [mark.strip() for mark in page.eval_on_selector_all(".md-content article mark", "els => els.map(e => e.textContent)")]
     single = [mark for mark in marks if len(mark) <= 1]
     assert not single, f"高亮了单个字：{single}"
