@@ -48,7 +48,7 @@ test: system-deps $(VENV)/.test-deps $(NODE_DEPS)
 	$(BIN)/python -m pytest
 
 test-fast: system-deps $(VENV)/.test-deps $(NODE_DEPS)
-	$(BIN)/python -m pytest -n 0 -m "not browser and not build"
+	$(BIN)/python -m pytest -n 2 -m "not browser and not build"
 
 check-links: build $(VENV)/.test-deps
 	$(BIN)/python -m tools.linkcheck site --inventory
