@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from macros import datafiles, facts, service
+from macros import datafiles, facts
+from macros.legal import load_statutes
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = datafiles.load_facts(ROOT)
@@ -138,7 +139,7 @@ def test_brief_topic_is_covered(built_site, topic, page, heading, phrases):
 def test_every_statute_in_data_is_mapped():
     """data/statutes.yml 里新增的法规也要进这张表。"""
     mapped = {c[2] for c in COVERAGE if c[1] == STATUTES}
-    for entry in service.load_statutes(ROOT)["statutes"].values():
+    for entry in load_statutes(ROOT)["statutes"].values():
         assert f"《{entry['title']}》" in mapped
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from macros import datafiles, service
+from macros.legal import load_statutes
 from macros.datafiles import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +54,7 @@ def error_of(loader, root: Path) -> tuple[str, int, str]:
 
 def test_loaders_are_registered():
     assert datafiles.LOADERS["holidays.yml"] is service.load_holidays
-    assert datafiles.LOADERS["statutes.yml"] is service.load_statutes
+    assert datafiles.LOADERS["statutes.yml"] is load_statutes
 
 
 # ---------------------------------------------------------------- holidays.yml
@@ -171,7 +172,7 @@ def test_next_year_date_in_wrong_year(data_root):
 
 
 def test_real_statutes_are_valid():
-    legal = service.load_statutes(ROOT)
+    legal = load_statutes(ROOT)
     domains = datafiles.load_external_domains(ROOT)
     titles = {e["title"] for e in legal["statutes"].values()}
     # 《内容简介》第 11 节列出的法规全部收录，标题为官方全称
@@ -193,7 +194,7 @@ def test_real_statutes_are_valid():
 
 def test_statutes_note_latest_amendments():
     """《发票业务事实》中的修改与施行日期都记在数据里。"""
-    statutes = service.load_statutes(ROOT)["statutes"]
+    statutes = load_statutes(ROOT)["statutes"]
     assert statutes["invoice_measures"]["change"] == {"event": "修改", "date": dt.date(2023, 7, 20),
                                                       "by": "国务院令第764号"}
     assert statutes["invoice_measures"]["article"]["number"] == "第三条"
@@ -209,7 +210,7 @@ def test_statutes_note_latest_amendments():
 def test_nothing_claims_verification_nobody_did():
     """没有人打开过官方网站：全部公开事实都是未核实，生产构建会把它们全部列出。"""
     listed = datafiles.unverified_facts(ROOT)
-    legal = service.load_statutes(ROOT)
+    legal = load_statutes(ROOT)
     public_facts = [f for f in datafiles.load_facts(ROOT).values() if "check_at" in f]
     web_channels = [c for c in legal["channels"].values() if "url" in c]
     expected = (len(public_facts) + len(legal["statutes"]) + len(web_channels)
@@ -244,7 +245,7 @@ STATUTE_CASES = [
 @pytest.mark.parametrize("old, new, needle, message", STATUTE_CASES)
 def test_statute_errors_name_file_and_line(data_root, old, new, needle, message):
     text = edit(data_root, STATUTES, old, new)
-    file, line, detail = error_of(service.load_statutes, data_root)
+    file, line, detail = error_of(load_statutes, data_root)
     assert file == STATUTES
     assert message in detail.replace("的字段 ", "").replace(" 的字段", "")
     assert line == line_of(text, needle)
@@ -253,7 +254,7 @@ def test_statute_errors_name_file_and_line(data_root, old, new, needle, message)
 def test_statute_needs_check_at(data_root):
     text = edit(data_root, STATUTES, "    source: 国家税务总局网站\n    check_at: https://www.chinatax.gov.cn/\n",
                 "    source: 国家税务总局网站\n")
-    file, line, detail = error_of(service.load_statutes, data_root)
+    file, line, detail = error_of(load_statutes, data_root)
     assert detail == "statutes.invoice_rules 缺少字段 check_at"
     assert line == line_of(text, "title: 中华人民共和国发票管理办法实施细则")
 
@@ -270,11 +271,11 @@ def test_verified_statute_leaves_the_unverified_list(data_root):
     assert not [line for line in after if "statutes.vat_law " in line]
     assert len(after) == len(before) - 1
     from macros.render import verification
-    entry = service.load_statutes(data_root)["statutes"]["vat_law"]
+    entry = load_statutes(data_root)["statutes"]["vat_law"]
     assert verification(entry) == "2026-12-01 法务联络人核实"
 
 
 def test_statute_phone_number_from_facts_is_allowed(data_root):
     """官方名称里含有 data/facts.yml 中的号码（如“全国 12315 平台”）是允许的。"""
     assert "12315" in (data_root / STATUTES).read_text(encoding="utf-8")
-    service.load_statutes(data_root)
+    load_statutes(data_root)

@@ -9,6 +9,7 @@ import pytest
 from lxml import html
 
 from macros import datafiles, service
+from macros.legal import ARTICLE, load_statutes, statute_anchor
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["service/index.md", "service/reprint.md", "service/complaints.md", "service/user-rights.md",
@@ -26,8 +27,8 @@ def article(tree):
 
 def test_statutes_page_lists_every_entry_from_data(built_site):
     tree = parse(built_site, "legal/statutes.md")
-    for key, entry in service.load_statutes(ROOT)["statutes"].items():
-        heading = tree.xpath(f'//h3[@id="{service.statute_anchor(key)}"]')
+    for key, entry in load_statutes(ROOT)["statutes"].items():
+        heading = tree.xpath(f'//h3[@id="{statute_anchor(key)}"]')
         assert heading, f"缺少 {entry['title']} 的小节"
         assert f"《{entry['title']}》" in heading[0].text_content()
         details = heading[0].getnext()
@@ -56,14 +57,14 @@ def test_topic_lists_link_to_statute_sections(built_site):
     tree = parse(built_site, "legal/statutes.md")
     ids = set(tree.xpath("//h3/@id"))
     links = [h for h in tree.xpath("//article//ul//a/@href") if h.startswith("#statute-")]
-    assert len(links) >= len(service.load_statutes(ROOT)["statutes"])
+    assert len(links) >= len(load_statutes(ROOT)["statutes"])
     assert all(h[1:] in ids for h in links)
 
 
 def test_consultation_channels_show_verified_dates(built_site):
     tree = parse(built_site, "legal/consultation.md")
     facts = datafiles.load_facts(ROOT)
-    legal = service.load_statutes(ROOT)
+    legal = load_statutes(ROOT)
     rows = tree.xpath('//h2[@id="官方渠道"]/following-sibling::table[1]//tbody/tr')
     assert len(rows) == len(legal["channels"])
     for row, entry in zip(rows, legal["channels"].values()):
@@ -91,10 +92,10 @@ def test_external_links_only_to_allowed_domains(built_site, page):
 def test_no_article_numbers(built_site, page):
     """条文序号只来自 data/statutes.yml 的 article 字段（只收来源可靠的条文）。"""
     text = article(parse(built_site, page)).text_content()
-    for entry in service.load_statutes(ROOT)["statutes"].values():
+    for entry in load_statutes(ROOT)["statutes"].values():
         if "article" in entry:
             text = text.replace(entry["article"]["number"], "")
-    assert not service.ARTICLE.search(text), f"{page} 写了条文序号"
+    assert not ARTICLE.search(text), f"{page} 写了条文序号"
 
 
 def test_domain_allowed_checks_subdomains_only():
