@@ -351,6 +351,26 @@ def material_search(page, query: str):
     )
 
 
+# ---------------------------------------------------------------- Node 单元测试
+
+
+def run_node_tests(test_file: Path, at_least: int, timeout: int = 300) -> int:
+    """用 ``node --test`` 运行 tests/js/ 下的一个测试文件：全部通过、没有失败，且至少通过 at_least 个；
+    返回通过的个数。时区固定为北京时间，结果不随机器而变。"""
+    node = shutil.which("node")
+    if not node:
+        pytest.fail("找不到 node（需要 Node.js 20 或更高版本）：运行 make test，它会安装 nodejs")
+    env = dict(os.environ, TZ="Asia/Shanghai")
+    result = subprocess.run([node, "--test", str(test_file)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=timeout)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    passed = re.search(r"^# pass (\d+)$", output, re.M)
+    assert passed and int(passed.group(1)) >= at_least, output
+    assert re.search(r"^# fail 0$", output, re.M), output
+    return int(passed.group(1))
+
+
 # ---------------------------------------------------------------- 页面清单
 
 

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from lxml import html
 
-from conftest import ROOT
+from conftest import ROOT, run_node_tests
 from macros import drills, training
 
 
@@ -223,14 +221,4 @@ def test_abbreviations_get_tooltips_on_other_pages(site_with_auto_append):
 
 
 def test_drill_and_quiz_logic_with_node():
-    node = shutil.which("node")
-    if not node:
-        pytest.fail("找不到 node（需要 Node.js 20 或更高版本）")
-    result = subprocess.run([node, "--test", str(ROOT / "tests" / "js" / "drills.test.js")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    passed = re.search(r"^# pass (\d+)$", output, re.M)
-    failed = re.search(r"^# fail (\d+)$", output, re.M)
-    assert passed and int(passed.group(1)) >= 19, output
-    assert failed and int(failed.group(1)) == 0, output
+    run_node_tests(ROOT / "tests" / "js" / "drills.test.js", 19)
