@@ -9,6 +9,9 @@
  *              loadJSON(键, 解析函数, 备份键)：解析不了的值另存到备份键后删除，从空白开始。
  *              store（localStorage）与 session（sessionStorage）是全站共用的两个实例。
  *   下载        download(文件名, 文字, MIME)：Blob 下载，file:// 下也可用，不联网。
+ *              stamp()：页脚构建标记里的版本、提交号和构建日期，每份导出都带上。
+ *   动作        announce(组件, 动作, 文字)：在 document 上发出 handbook:action 事件（事件记录页收集），
+ *              没有人听也无妨。
  *   时间        pad、isTime、toLocalIso、toLocalMinute、formatTime、localToday
  *   文字        collapse、normaliseText、fnv1a、escapeMarkdown、tableCell、fence
  *   页面        siteRoot、pageId()、pageIdFromUrl(地址, 站点根)
@@ -462,6 +465,17 @@
     }, 1000);
   }
 
+  /** 本页由哪个版本构建（页脚 .hb-build 的 data-* 属性）；缺了就是空字符串，导出照常进行。 */
+  function stamp() {
+    const data = (document.querySelector(".hb-build") || { dataset: {} }).dataset;
+    return { version: data.version || "", commit: data.commit || "", build_date: data.buildDate || "" };
+  }
+
+  function announce(widget, kind, text) {
+    const detail = { widget, kind, text: collapse(text), page: currentPage(), at: toLocalIso(new Date()) };
+    document.dispatchEvent(new CustomEvent("handbook:action", { detail }));
+  }
+
   const store = createStore(() => window.localStorage);
   const session = createStore(() => window.sessionStorage);
 
@@ -481,6 +495,6 @@
   else setTimeout(subscribe, 0);
 
   global.HandbookCore = Object.assign({}, api, {
-    siteRoot, pageId: currentPage, el, button, required, readJSON, pageTitle, download, store, session,
+    siteRoot, pageId: currentPage, el, button, required, readJSON, pageTitle, download, stamp, announce, store, session,
   });
 })(typeof globalThis !== "undefined" ? globalThis : this);
