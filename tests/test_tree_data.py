@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import ROOT
 from macros import datafiles, tree
 from macros.datafiles import DataError
 
@@ -295,28 +295,6 @@ def test_render_escapes_data_values():
     assert "<script>" not in html and "<b>" not in html and "<i>" not in html and "<img" not in html
     assert "&lt;b&gt;问&lt;/b&gt;" in html and "a &amp; b" in html
     assert r"[\[负载\](x) \*强调\*](overload.md)" in html
-
-
-def test_unknown_tree_key_stops_the_build(tmp_path):
-    copy = tmp_path / "project"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "site", ".git", "__pycache__",
-                                                             ".pytest_cache", "node_modules"))
-    page = copy / "docs/incident/triage.md"
-    page.write_text(page.read_text(encoding="utf-8") + '\n{{ decision_tree("no_such_tree") }}\n',
-                    encoding="utf-8")
-    result = run_build(copy, tmp_path / "site")
-    assert result.returncode != 0
-    assert "no_such_tree" in result.stdout + result.stderr
-
-
-def test_broken_tree_stops_the_build_with_file_and_line(tmp_path):
-    copy = tmp_path / "project"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "site", ".git", "__pycache__",
-                                                             ".pytest_cache", "node_modules"))
-    line = replace(copy, "page: incident/network.md", "page: incident/netwrok.md")
-    result = run_build(copy, tmp_path / "site")
-    assert result.returncode != 0
-    assert f"{DATA}:{line}:" in result.stdout + result.stderr
 
 
 # ---------------------------------------------------------------- 一个分流来源：结论、原因表、前五分钟
