@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import http.server
 import re
 import shutil
+import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -214,15 +216,63 @@ def test_address_outside_the_allow_list_gets_403(nginx):
     assert "access forbidden by rule, client: 127.0.0.2" in nginx.error_log
 
 
-def test_sso_alternative_is_valid_config(tmp_path):
-    """注释里的另一种做法（access-sso.conf，auth_request）是 nginx 能加载的配置。"""
+class FakeSso(http.server.BaseHTTPRequestHandler):
+    """代替认证代理：/oauth2/auth 有 Cookie sso=ok 时回 202，sso=no 时 403，否则 401；/oauth2/start 是“登录页”。"""
+
+    seen: list[str] = []
+
+    def do_GET(self):  # noqa: N802
+        if self.path.startswith("/oauth2/auth"):
+            self.seen.append(self.headers.get("X-Original-URI", ""))
+            cookie = self.headers.get("Cookie", "")
+            status = 202 if "sso=ok" in cookie else 403 if "sso=no" in cookie else 401
+        else:
+            status = 200
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+def test_sso_alternative_works(tmp_path):
+    """注释里的另一种做法（access-sso.conf，auth_request）：换上它，没登录的读者被送去登录，
+    登录了的能读，认证服务拒绝的得到 403。认证代理由本测试的小服务器代替（只换它的地址）。"""
     site = (ROOT / "deploy" / "site.conf").read_text(encoding="utf-8")
     assert re.search(r"^\s*# include handbook/access-sso.conf;", site, re.M)
-    server = Nginx(tmp_path / "site", tmp_path / "prefix", edits=[
+    deploy = tmp_path / "deploy"
+    shutil.copytree(ROOT / "deploy", deploy)
+    sso = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeSso)
+    threading.Thread(target=sso.serve_forever, daemon=True).start()
+    text = (deploy / "access-sso.conf").read_text(encoding="utf-8")
+    assert text.count("proxy_pass http://127.0.0.1:4180") == 2
+    (deploy / "access-sso.conf").write_text(text.replace("proxy_pass http://127.0.0.1:4180",
+                                                         f"proxy_pass http://127.0.0.1:{sso.server_address[1]}"),
+                                            encoding="utf-8")
+    page = tmp_path / "site" / "incident" / "triage" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<!doctype html><title>分流</title>", encoding="utf-8")
+    server = Nginx(tmp_path / "site", tmp_path / "prefix", deploy=deploy, edits=[
         ("include handbook/access.conf;", "include handbook/access-sso.conf;", "access.conf 的 include"),
         ("# include handbook/access-sso.conf;", "", "注释掉的 access-sso.conf")])
-    result = server.check()
-    assert result.returncode == 0, result.stderr
+    try:
+        with server:
+            status, headers, _ = request(server, "/incident/triage/")
+            assert (status, headers.get("location")) == (302, "/oauth2/start?rd=/incident/triage/")
+            assert_security_headers(headers, "去登录的跳转")
+            status, headers, _ = request(server, "/incident/triage/", Cookie="sso=ok")
+            assert status == 200
+            assert_security_headers(headers, "登录后的页面")
+            assert FakeSso.seen[-1] == "/incident/triage/"
+            status, _, _ = request(server, "/incident/triage/", Cookie="sso=no")
+            assert status == 403
+            status, headers, _ = request(server, "/oauth2/start?rd=/")
+            assert status == 200 and headers.get("cache-control") == "no-store"
+            assert "content-security-policy" not in headers, "认证代理的登录页不套手册的 CSP"
+    finally:
+        sso.shutdown()
+        sso.server_close()
 
 
 # ---------------------------------------------------------------- Chromium

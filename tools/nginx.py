@@ -40,7 +40,7 @@ pid {prefix}/nginx.pid;
 error_log {prefix}/logs/error.log warn;
 events {{ worker_connections 256; }}
 http {{
-{debian_http}
+{debian_http}{log_format}
     access_log {access_log};
     client_body_temp_path {prefix}/temp/body;
     proxy_temp_path {prefix}/temp/proxy;
@@ -73,9 +73,9 @@ def replace_once(text: str, pattern: str, replacement: str, what: str) -> str:
     return new
 
 
-def site_config(port: int, root: Path, *, host: str = "127.0.0.1", edits=()) -> str:
+def site_config(port: int, root: Path, *, host: str = "127.0.0.1", edits=(), deploy: Path = DEPLOY) -> str:
     """deploy/site.conf，只换 listen 和 root；edits 是 (原文, 替换, 说明) 的列表，基准用来比较不同的写法。"""
-    text = (DEPLOY / "site.conf").read_text(encoding="utf-8")
+    text = (deploy / "site.conf").read_text(encoding="utf-8")
     text = replace_once(text, r"^(\s*)listen 80;", f"    listen {host}:{port};", "listen 80;")
     text = replace_once(text, r"^(\s*)root /srv/handbook/site;", f"    root {root};", "root /srv/handbook/site;")
     for old, new, what in edits:
@@ -93,12 +93,14 @@ class Nginx:
     """``with Nginx(root, prefix) as server:`` 在 server.url 提供 root；退出时停掉 nginx。
 
     edits：对 site.conf 的额外替换（见 site_config）；extra_http：加进 http 块的指令；
-    debian_http=False 时不套 Debian 的 http 设置（只留 mime.types）。"""
+    debian_http=False 时不套 Debian 的 http 设置（只留 mime.types）；access_log：访问日志的格式
+    （True 为 nginx 默认的 combined），日志在 prefix/logs/access.log；deploy：配置所在的目录（基准比较旧配置用）。"""
 
     def __init__(self, root: Path, prefix: Path, *, host: str = "127.0.0.1", edits=(), extra_http: str = "",
-                 debian_http: bool = True, access_log: bool = False):
+                 debian_http: bool = True, access_log: bool | str = False, deploy: Path = DEPLOY):
         self.root, self.prefix, self.host = Path(root), Path(prefix), host
         self.edits, self.extra_http, self.debian_http, self.access_log = edits, extra_http, debian_http, access_log
+        self.deploy = Path(deploy)
         self.process: subprocess.Popen | None = None
         self.port = 0
 
@@ -122,14 +124,20 @@ class Nginx:
             folder.mkdir(parents=True, exist_ok=True)
         link = conf / "handbook"          # include handbook/x.conf 相对于 -c 所在的目录，与 /etc/nginx/ 相同
         if not link.exists():
-            link.symlink_to(DEPLOY, target_is_directory=True)
+            link.symlink_to(self.deploy, target_is_directory=True)
         (conf / "sites" / "handbook.conf").write_text(
-            site_config(self.port, self.root, host=self.host, edits=self.edits), encoding="utf-8")
+            site_config(self.port, self.root, host=self.host, edits=self.edits, deploy=self.deploy), encoding="utf-8")
         http = DEBIAN_HTTP if self.debian_http else "    include {mime_types};\n    default_type application/octet-stream;\n"
+        access_log, log_format = "off", ""
+        if self.access_log:
+            access_log = f"{self.prefix}/logs/access.log"
+            if isinstance(self.access_log, str):
+                log_format = f"    log_format handbook_test '{self.access_log}';"
+                access_log += " handbook_test"
         main = conf / "nginx.conf"
         main.write_text(MAIN.format(
             prefix=self.prefix, debian_http=http.format(mime_types=MIME_TYPES), extra_http=self.extra_http,
-            access_log=f"{self.prefix}/logs/access.log" if self.access_log else "off"), encoding="utf-8")
+            log_format=log_format, access_log=access_log), encoding="utf-8")
         return main
 
     def command(self, *extra: str) -> list[str]:
