@@ -32,21 +32,25 @@ PAGES = ["", "incident/triage/", "incident/overload/", "operations/upgrade/"]
 TEST_SVG = "assets/images/nginx-gzip-check.svg"
 
 
-@pytest.fixture(scope="module")
-def nginx(built_site, tmp_path_factory):
+def start(server: Nginx) -> Nginx:
+    """启动 nginx；没装或起不来时用一句话让测试失败（不跳过）。"""
     if not nginx_path():
         pytest.fail(MISSING, pytrace=False)
+    try:
+        return server.start()
+    except NginxError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def nginx(built_site, tmp_path_factory):
     base = tmp_path_factory.mktemp("nginx")
     site = base / "site"
     shutil.copytree(built_site, site)
     if not any(site.rglob("*.svg")):
         svg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'>" + "<rect width='1' height='1'/>" * 80 + "</svg>"
         (site / TEST_SVG).write_text(svg, encoding="utf-8")
-    server = Nginx(site, base / "prefix", access_log=True)
-    try:
-        server.start()
-    except NginxError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    server = start(Nginx(site, base / "prefix", access_log=True))
     yield server
     server.stop()
 
@@ -257,20 +261,21 @@ def test_sso_alternative_works(tmp_path):
         ("include handbook/access.conf;", "include handbook/access-sso.conf;", "access.conf 的 include"),
         ("# include handbook/access-sso.conf;", "", "注释掉的 access-sso.conf")])
     try:
-        with server:
-            status, headers, _ = request(server, "/incident/triage/")
-            assert (status, headers.get("location")) == (302, "/oauth2/start?rd=/incident/triage/")
-            assert_security_headers(headers, "去登录的跳转")
-            status, headers, _ = request(server, "/incident/triage/", Cookie="sso=ok")
-            assert status == 200
-            assert_security_headers(headers, "登录后的页面")
-            assert FakeSso.seen[-1] == "/incident/triage/"
-            status, _, _ = request(server, "/incident/triage/", Cookie="sso=no")
-            assert status == 403
-            status, headers, _ = request(server, "/oauth2/start?rd=/")
-            assert status == 200 and headers.get("cache-control") == "no-store"
-            assert "content-security-policy" not in headers, "认证代理的登录页不套手册的 CSP"
+        start(server)
+        status, headers, _ = request(server, "/incident/triage/")
+        assert (status, headers.get("location")) == (302, "/oauth2/start?rd=/incident/triage/")
+        assert_security_headers(headers, "去登录的跳转")
+        status, headers, _ = request(server, "/incident/triage/", Cookie="sso=ok")
+        assert status == 200
+        assert_security_headers(headers, "登录后的页面")
+        assert FakeSso.seen[-1] == "/incident/triage/"
+        status, _, _ = request(server, "/incident/triage/", Cookie="sso=no")
+        assert status == 403
+        status, headers, _ = request(server, "/oauth2/start?rd=/")
+        assert status == 200 and headers.get("cache-control") == "no-store"
+        assert "content-security-policy" not in headers, "认证代理的登录页不套手册的 CSP"
     finally:
+        server.stop()
         sso.shutdown()
         sso.server_close()
 
