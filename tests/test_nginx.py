@@ -28,6 +28,9 @@ REVALIDATE = "no-cache"
 #: 代表页：起始页、分流、一页处置手册、检查单
 PAGES = ["", "incident/triage/", "incident/overload/", "operations/upgrade/"]
 
+#: 放进副本的隐藏文件（部署目录里偶尔会混进 .git 之类）：不应提供
+HIDDEN = ".hidden-check"
+
 #: 测试用的 SVG（构建结果里还没有 SVG 文件时放进副本，检查 nginx 会压缩这类文件）
 TEST_SVG = "assets/images/nginx-gzip-check.svg"
 
@@ -50,6 +53,7 @@ def nginx(built_site, tmp_path_factory):
     if not any(site.rglob("*.svg")):
         svg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'>" + "<rect width='1' height='1'/>" * 80 + "</svg>"
         (site / TEST_SVG).write_text(svg, encoding="utf-8")
+    (site / HIDDEN).write_text("不应提供", encoding="utf-8")
     server = start(Nginx(site, base / "prefix", access_log=True))
     yield server
     server.stop()
@@ -75,7 +79,8 @@ def assert_security_headers(headers: dict, where: str) -> None:
 
 
 def site_files(site: Path) -> list[str]:
-    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file())
+    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*")
+                  if path.is_file() and not path.name.startswith("."))
 
 
 # ---------------------------------------------------------------- HTTP
@@ -165,7 +170,8 @@ def test_revalidation_answers_304(nginx, path):
     assert status == 304, f"{path}：带 If-Modified-Since 应回 304，实际 {status}"
 
 
-@pytest.mark.parametrize("path", ["/no-such-page", "/incident/no-such-page/", "/a/b/c/d/e/f/", "/assets/x.js"])
+@pytest.mark.parametrize("path", ["/no-such-page", "/incident/no-such-page/", "/a/b/c/d/e/f/", "/assets/x.js",
+                                  "/" + HIDDEN])
 def test_unknown_url_gets_the_sites_404_page(nginx, path):
     status, headers, body = request(nginx, path)
     assert status == 404
