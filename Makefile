@@ -62,11 +62,12 @@ DAYS ?= 30
 review-report: $(VENV)/.site-deps
 	$(BIN)/python -m tools.review_report --days $(DAYS) $(if $(FAIL),--fail)
 
-# 性能基准（约 15 分钟）：报告写到 bench/results/report.md 与 report.json
+# 性能基准（约 17 分钟）：报告写到 bench/results/report.md 与 report.json（传输字节另见 transfer.md）
 bench: system-deps $(VENV)/.test-deps $(VENV)/.bench-deps
 	cd bench && npm ci --silent --no-audit --no-fund
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.transfer
 
 # 内网站点、离线包（zip）和打印版 PDF，写到 dist/
 dist: system-deps $(VENV)/.test-deps

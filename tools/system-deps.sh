@@ -15,7 +15,7 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need fonts-noto-cjk
 have pdftotext || need poppler-utils
 have node || need nodejs
 have npm || need npm
-have nginx || [ -x /usr/sbin/nginx ] || need nginx          # 以后的部署测试用
+have nginx || [ -x /usr/sbin/nginx ] || need nginx          # tests/test_nginx.py 用 deploy/ 的配置起真实的 nginx
 "$PYTHON" -c "import ensurepip, venv" 2>/dev/null || need python3-venv
 missing="${missing# }"
 [ -z "$missing" ] && exit 0
