@@ -53,7 +53,7 @@
     const current = load();
     const next = fn(current);
     if (!next || next === current) return current;
-    write(S.mergeIncident(current, next));
+    write(next);
     notify("local");
     return seen;
   }

@@ -72,11 +72,9 @@
     return entry;
   }
 
-  /** 按时间排列；同一时刻按编号，两台设备、两个标签页排出的顺序相同。 */
+  /** 按时间排列；同一时刻的保持记下的先后（排序是稳定的）。 */
   function sortEntries(entries) {
-    return entries.slice().sort((a, b) => {
-      return Date.parse(a.at) - Date.parse(b.at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    });
+    return entries.slice().sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   }
 
   /** 检查存储或导入文件里的事件记录；结构不对返回 null，个别坏条目丢掉。 */
@@ -186,13 +184,13 @@
 
   /**
    * 合并同一份记录的两个版本（两个标签页、写入时的竞争）：时间线按条目编号取并集；标题、级别、负责人和状态
-   * 取 updated 较晚的一份。不是同一份记录（编号不同）时，取开始较晚的一份——开始新记录之前旧的已经结束并清除。
+   * 取 updated 较晚的一份（一样晚时取 b）。不是同一份记录（编号不同）时，取开始较晚的一份——开始新记录之前旧的已经结束并清除。
    */
   function mergeIncident(a, b) {
     if (!a || !a.id) return b;
     if (!b || !b.id) return a;
     if (a.id !== b.id) return Date.parse(b.opened_at) >= Date.parse(a.opened_at) ? b : a;
-    const newer = Date.parse(b.updated || 0) > Date.parse(a.updated || 0) ? b : a;
+    const newer = Date.parse(b.updated || 0) >= Date.parse(a.updated || 0) ? b : a;
     const byId = Object.create(null);
     a.entries.concat(b.entries).forEach((e) => {
       byId[e.id] = e;
@@ -269,7 +267,8 @@
       if (e.who && whos.indexOf(e.who) === -1) whos.push(e.who);
     });
     const kinds = text.kinds || {};
-    const lines = inc.entries.map((e) => timelineLine(e.at, e.who, "[" + (kinds[e.kind] || e.kind) + "] " + e.text));
+    const lines = inc.entries.map((e) => timelineLine(e.at, H.escapeMarkdown(e.who),
+      "[" + (kinds[e.kind] || e.kind) + "] " + H.escapeMarkdown(e.text)));
     return fill(text.record_markdown, {
       title: H.escapeMarkdown(inc.title),
       severity: inc.severity_label,

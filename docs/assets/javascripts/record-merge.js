@@ -190,7 +190,7 @@
   /** 本设备当前的记录当作一份来源（不必先导出再导入）。 */
   function localSource(incident, device, label) {
     const rec = { format: S.FORMAT, schema: S.SCHEMA, device: device, incident: incident };
-    return readIncident(rec, label);
+    return Object.assign(readIncident(rec, label), { format: S.FORMAT, schema: S.SCHEMA });
   }
 
   // ------------------------------------------------------------------ 合并
