@@ -2,7 +2,8 @@
 
 - 内网版启用即时导航（Material 用 fetch 换页）；离线包在 file:// 下不能用 fetch，保持普通跳转；
 - 页脚的构建标记（版本、构建日期、提交号）放进 config.extra.build；
-- 检查单脚本显示的文字和每页的事件记录提示（data/widget_text.yml）放进 config.extra.widget_text，搜索无结果的提示放进 config.extra.search_empty；
+- 检查单脚本显示的文字和每页的事件记录提示（data/widget_text.yml）放进 config.extra.widget_text，
+  搜索无结果的提示放进 config.extra.search_empty；
 - 每页的复核到期日在构建时算出，供页脚显示；是否过期由浏览器按当天日期判断（review.js）。
 """
 from __future__ import annotations
