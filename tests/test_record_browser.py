@@ -312,6 +312,22 @@ def test_corrupt_record_is_backed_up(page_factory, site_url):
     start(page)
 
 
+@pytest.mark.parametrize("value", ["garbage{", "42", "null", "[1, \"x\"]",
+                                   json.dumps({"v": 1, "id": "x", "status": "open", "entries": {}})])
+def test_garbage_in_every_key_never_throws(page_factory, site_url, value):
+    page, _ = page_factory(site_url, **CONTEXT)
+    page.goto(site_url)
+    page.evaluate("""v => { for (const k of ['handbook:incident:v1', 'handbook:incident:device']) localStorage.setItem(k, v);
+      sessionStorage.setItem('handbook:incident:merge:v1', v); }""", value)
+    page.goto(site_url + "operations/upgrade/")
+    page.wait_for_selector(".hb-incident-flag", state="attached")
+    expect(page.locator(".hb-incident-flag")).to_be_hidden()
+    open_record(page, site_url + RECORD + "/")
+    start(page)
+    add(page, "坏值之后照常记录")
+    assert stored(page)["entries"][-1]["text"] == "坏值之后照常记录"
+
+
 # ---------------------------------------------------------------- 合并
 
 

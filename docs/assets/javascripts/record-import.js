@@ -71,7 +71,8 @@
     }
 
     function local() {
-      const rec = H.recordIn(document.body);
+      const own = document.querySelector(".hb-record");
+      const rec = own ? H.recordIn(own) : null;
       if (!rec || !rec.incident || !rec.incident.id) return null;
       return M.localSource(rec.incident, rec.device, T.local);
     }
