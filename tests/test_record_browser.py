@@ -431,3 +431,23 @@ def test_record_page_passes_axe_with_a_record_and_imports(page_factory, site_url
     assert not result["violations"], describe(result["violations"], RECORD)
     page.set_viewport_size({"width": 375, "height": 740})
     assert page.evaluate("() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")
+
+
+def test_a_real_checklist_export_merges(page_factory, site_url, tmp_path):
+    """检查单页面上真实导出的 JSON（不是照着格式手写的）导入后进时间线。"""
+    page, _ = page_factory(site_url, **CONTEXT)
+    page.goto(site_url + "operations/upgrade/")
+    box = page.locator('.hb-checklist[data-checklist="before"]')
+    page.wait_for_selector(".hb-checklist--ready")
+    box.locator("input[type=checkbox]").first.click(force=True)
+    box.get_by_label("执行人").fill("运维处置人乙")
+    name, raw = download(page, box.get_by_role("button", name="导出 JSON", exact=True))
+    exported = write(tmp_path, name, raw)
+    open_record(page, site_url + RECORD + "/")
+    merge = page.locator(".hb-record-merge")
+    merge.locator("input[type=file]").set_input_files([exported])
+    expect(merge.locator(".hb-merge__messages")).to_contain_text(f"已导入：{name}（检查单，1 条）")
+    item = merge.locator(".hb-merge__timeline .hb-record__item")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("勾选“升级前检查单”：")
+    expect(item).to_contain_text("运维处置人乙")
