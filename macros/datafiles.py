@@ -210,9 +210,10 @@ def load_external_domains(root: Path = ROOT) -> list[str]:
     return list(domains)
 
 
-WIDGET_TEXT_SECTIONS = ("checklist", "drill", "workdays", "search")
+WIDGET_TEXT_SECTIONS = ("checklist", "drill", "workdays", "search", "incident")
 CHECKLIST_MODES = ("read-do", "do-confirm")
-WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "workdays": is_mapping, "search": is_mapping})
+WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "workdays": is_mapping, "search": is_mapping,
+                      "incident": is_mapping})
 CHECKLIST_TEXT = Record({"modes": is_mapping})
 MODE_TEXT = Record({"label": is_text, "help": is_text})
 DRILL_TEXT = Record({"review_questions": is_text_list})
@@ -253,6 +254,8 @@ def load_widget_text(root: Path = ROOT) -> Mapping:
         for key, mode in modes.items():
             MODE_TEXT.check(where, mode, f"checklist.modes.{key}")
     DRILL_TEXT.check(where, doc["drill"], "drill")
+    from macros import record  # 事件记录页的文字由 macros/record.py 检查（它也读本文件）
+    record.check_text(where, doc["incident"])
     WORKDAYS_TEXT.check(where, doc["workdays"], "workdays")
     if SEARCH_TEXT.check(where, doc["search"], "search"):
         for index, link in enumerate(doc["search"]["links"]):

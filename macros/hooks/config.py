@@ -2,7 +2,8 @@
 
 - 内网版启用即时导航（Material 用 fetch 换页）；离线包在 file:// 下不能用 fetch，保持普通跳转；
 - 页脚的构建标记（版本、构建日期、提交号）放进 config.extra.build；
-- 检查单脚本显示的文字（data/widget_text.yml）放进 config.extra.widget_text，搜索无结果的提示放进 config.extra.search_empty；
+- 检查单脚本显示的文字和每页的事件记录提示（data/widget_text.yml）放进 config.extra.widget_text，
+  搜索无结果的提示放进 config.extra.search_empty；
 - 每页的复核到期日在构建时算出，供页脚显示；是否过期由浏览器按当天日期判断（review.js）。
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ try:
 except ModuleNotFoundError:
     import bootstrap  # noqa: F401  MkDocs 载入钩子时本目录临时在 sys.path 上
 
-from macros import datafiles, release  # noqa: E402
+from macros import datafiles, record, release  # noqa: E402
 
 
 @event_priority(100)
@@ -29,6 +30,10 @@ def on_config(config):
         # 由它在每页写成 .hb-widget-text 的 data-hb-text 属性（checklist.js 读取）
         widget_text = datafiles.load_widget_text(root)
         config.extra["widget_text"] = {"checklist": widget_text["checklist"]}
+        # 每页的“事件记录进行中”提示（incident-log.js）：文字、级别、记录页地址（离线包没有目录式网址）
+        offline_on = config.plugins.get("material/offline")
+        config.extra["widget_text"]["incident"] = record.indicator_data(
+            root, config.use_directory_urls and not (offline_on and offline_on.config.enabled))
         # 搜索没有结果时的提示：overrides/partials/search.html 写进搜索框，search-empty.js 只负责显示
         config.extra["search_empty"] = widget_text["search"]
     except datafiles.DataError as exc:
