@@ -288,6 +288,7 @@ def console_data(scenarios: dict, calendar: dict, text: dict | None = None) -> d
         "roles": [calendar["roles"][k]["name"] for k in ("observer", "facilitator", "safety_officer", "player")],
         "facilitator": calendar["roles"]["facilitator"]["name"],
         "review_questions": list((text or {}).get("review_questions", [])),
+        "text": {"console": dict((text or {}).get("console", {})), "run": dict((text or {}).get("run", {}))},
         "scenarios": [
             {"id": key, "title": sc["title"], "kinds": [kinds[k]["name"] for k in sc["kinds"]],
              "duration": sc["duration"],
