@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT
+from conftest import ROOT, goto_with_instant_navigation
 from macros import drills
 
 RUN = "drills/run/"
@@ -258,6 +258,25 @@ def test_projector_view_shows_a_large_clock_and_the_current_inject(page_factory,
     expect(view).to_be_hidden()
     assert "hb-drill__projector-open" in focused_class(page)
     assert opener.get_attribute("aria-expanded") == "false"
+    assert log.offsite == [] and log.console_errors == []
+
+
+def test_leaving_the_page_by_instant_navigation_while_projecting_leaves_the_next_page_scrollable(
+        page_factory, site_url):
+    page, log = page_factory(site_url, timezone_id="Asia/Shanghai")
+    page.clock.install(time=INSTALLED)
+    goto_with_instant_navigation(page, site_url + RUN + "?scenario=" + SCENARIO)
+    page.clock.pause_at(START)
+    page.evaluate("window.__sameDocument = true")
+    page.locator(".hb-drill__start").click()
+    page.locator(".hb-drill__projector-open").click()
+    expect(page.locator(".hb-drill-projector")).to_be_visible()
+    page.evaluate("document.querySelector('article a[href*=\"scenarios/\"]').click()")
+    page.wait_for_url(re.compile(r"/drills/scenarios/"))
+    expect(page.locator(".hb-drill")).to_have_count(0)
+    page.clock.run_for(2000)
+    assert page.evaluate("window.__sameDocument === true")
+    assert page.evaluate("document.documentElement.classList.contains('hb-drill-projecting')") is False
     assert log.offsite == [] and log.console_errors == []
 
 

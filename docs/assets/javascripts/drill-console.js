@@ -282,7 +282,9 @@
 
     tick() {
       if (!this.root.isConnected) {
+        // 即时导航换走了本页：停表，投屏视图留下的页面状态也收回
         this.stop();
+        this.projector.close();
         return;
       }
       if (this.run.status === "running") {
