@@ -210,13 +210,38 @@ def load_external_domains(root: Path = ROOT) -> list[str]:
     return list(domains)
 
 
-WIDGET_TEXT_SECTIONS = ("checklist", "drill", "workdays", "search", "incident")
+WIDGET_TEXT_SECTIONS = ("checklist", "drill", "tree", "workdays", "search", "incident")
 CHECKLIST_MODES = ("read-do", "do-confirm")
-WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "workdays": is_mapping, "search": is_mapping,
-                      "incident": is_mapping})
+WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "tree": is_mapping, "workdays": is_mapping,
+                      "search": is_mapping, "incident": is_mapping})
 CHECKLIST_TEXT = Record({"modes": is_mapping})
 MODE_TEXT = Record({"label": is_text, "help": is_text})
-DRILL_TEXT = Record({"review_questions": is_text_list})
+DRILL_TEXT = Record({"review_questions": is_text_list, "console": is_mapping, "run": is_mapping})
+
+
+def _texts(keys: str) -> Record:
+    """一组必填的文字键（空格分隔）。"""
+    return Record({key: is_text for key in keys.split()})
+
+
+DRILL_CONSOLE_TEXT = _texts(
+    "scenario_label scenario_option clock_label start pause resume end undo_end ended_hint stop notes_toggle "
+    "injects_heading observe_heading role_label observe_label observe_placeholder record log_heading export_md "
+    "export_json clear clear_confirm cleared empty_ready empty_waiting empty_log new_injects inject_item next_inject "
+    "all_shown expect warn_unavailable warn_corrupt unknown_scenario scenario_locked share_heading share_help "
+    "share_link_label copy_link copied copy_failed started_at join_heading join_label join_button joined synced "
+    "join_invalid join_future join_too_old join_busy projector projector_exit projector_label projector_current "
+    "projector_none")
+DRILL_RUN_TEXT = Record({key: is_text for key in (
+    "started paused resumed ended reopened aborted joined synced unset md_title md_scenario md_page md_status "
+    "md_started md_ended md_elapsed md_injects md_observations md_exported md_handbook md_timeline md_evaluation "
+    "md_progress md_checked_at md_notes md_review").split()} | {
+    "status": is_mapping, "types": is_mapping, "md_columns": is_text_list})
+DRILL_STATUS_TEXT = _texts("ready running paused ended aborted")
+DRILL_TYPE_TEXT = _texts("inject observation control")
+TREE_TEXT = _texts(
+    "guide_label trail_label step crumb_label back restart result_progress open_runbook announce_step "
+    "announce_result show_all hide_all record_path recorded bad_path answer path path_result path_open")
 WORKDAYS_TEXT = Record({key: is_text for key in (
     "rule", "today", "invalid", "before_title", "before", "beyond_title", "beyond", "after_title", "after",
     "provisional_title", "provisional", "unavailable_title", "receipt_provisional", "receipt_note_provisional",
@@ -253,9 +278,10 @@ def load_widget_text(root: Path = ROOT) -> Mapping:
                              f"实际为 {'、'.join(map(str, modes))}")
         for key, mode in modes.items():
             MODE_TEXT.check(where, mode, f"checklist.modes.{key}")
-    DRILL_TEXT.check(where, doc["drill"], "drill")
-    from macros import record  # 事件记录页的文字由 macros/record.py 检查（它也读本文件）
-    record.check_text(where, doc["incident"])
+WIDGET_TEXT_SECTIONS = ("checklist", "drill", "tree", "workdays", "search", "incident")
+CHECKLIST_MODES = ("read-do", "do-confirm")
+WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "tree": is_mapping, "workdays": is_mapping,
+                      "search": is_mapping, "incident": is_mapping})
     WORKDAYS_TEXT.check(where, doc["workdays"], "workdays")
     if SEARCH_TEXT.check(where, doc["search"], "search"):
         for index, link in enumerate(doc["search"]["links"]):

@@ -272,8 +272,9 @@ def render_scenario(key: str, sc: dict, calendar: dict, src: str, root: Path) ->
     for action in sc["actions"]:
         out.append(f"| {cell(action['role'])} | {cell(action['do'])} | {md_link(action['page'], src, root)} |")
     out += ["", "**成功标准**", ""] + [f"- {md_text(t)}" for t in sc["success"]] + [""]
-    run_link = relative_link(src, "drills/run.md#评估检查单")
-    out += [f"**评估检查单**（演练时在[执行演练]({run_link})页选这个场景，逐项勾选并导出）", ""]
+    # ?scenario=场景键：演练控制台打开时选好这个场景（drill-share.js）
+    run_link = relative_link(src, "drills/run.md").replace("run.md", f"run.md?scenario={key}", 1) + "#演练控制台"
+    out += [f"**评估检查单**（演练时[在演练控制台打开这个场景]({run_link})，逐项勾选并导出）", ""]
     # 场景库里只供阅读和打印，不是可勾选的检查单：普通列表，由 CSS 画出纸面上打勾用的方框
     out += ['<div class="hb-paper-checks" markdown="1">', ""]
     out += [f"- {md_text(t)}" for t in sc["evaluation"]] + ["", "</div>", ""]
@@ -288,6 +289,7 @@ def console_data(scenarios: dict, calendar: dict, text: dict | None = None) -> d
         "roles": [calendar["roles"][k]["name"] for k in ("observer", "facilitator", "safety_officer", "player")],
         "facilitator": calendar["roles"]["facilitator"]["name"],
         "review_questions": list((text or {}).get("review_questions", [])),
+        "text": {"console": dict((text or {}).get("console", {})), "run": dict((text or {}).get("run", {}))},
         "scenarios": [
             {"id": key, "title": sc["title"], "kinds": [kinds[k]["name"] for k in sc["kinds"]],
              "duration": sc["duration"],

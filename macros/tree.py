@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from macros import datafiles, incident, pages
-from macros.render import example_badge, md_text, relative_link
+from macros.render import attr_json, example_badge, md_text, relative_link
 from macros.schema import Record, Where, is_mapping, is_text, is_text_list
 
 FILE = "decision_tree.yml"
@@ -342,8 +342,9 @@ def render_refs(text: str, facts: dict, contacts: dict | None = None, markdown: 
 
 
 def render_tree(key: str, tree: dict, src_uri: str, facts: dict | None = None,
-                contacts: dict | None = None) -> str:
-    """生成嵌套列表形式的 HTML（md_in_html）；只有处置手册链接交给 Markdown 处理。"""
+                contacts: dict | None = None, text: dict | None = None) -> str:
+    """生成嵌套列表形式的 HTML（md_in_html）；只有处置手册链接交给 Markdown 处理。
+    text 是 data/widget_text.yml 的 tree 部分，放进 data-dt-text 交给 decision-tree.js。"""
     nodes = tree["nodes"]
     prefix = f"dt-{key.replace('_', '-')}"
     out: list[str] = []
@@ -374,7 +375,8 @@ def render_tree(key: str, tree: dict, src_uri: str, facts: dict | None = None,
             out.append("</li>")
 
     out.append(f'<div class="dt" id="{prefix}" data-dt-tree="{escape(key)}" '
-               f'data-dt-start="{escape(tree["start"])}" data-dt-title="{escape(tree["title"])}" markdown="1">')
+               f'data-dt-start="{escape(tree["start"])}" data-dt-title="{escape(tree["title"])}"'
+               + (f' data-dt-text="{attr_json(text)}"' if text else "") + ' markdown="1">')
     out.append(f'<p class="dt-static-title"><strong>{escape(tree["title"])}</strong>'
                f'（逐条列出全部分支；从第一个问题往下读，直到“处置手册”）</p>')
     out.append(f'<ul class="dt-static" id="{prefix}-all" markdown="1">')
@@ -473,7 +475,8 @@ def register(env, root) -> None:
     @env.macro
     def decision_tree(key: str) -> str:
         """交互式判断树：无脚本时是嵌套列表，有脚本时是逐步向导。"""
-        return render_tree(key, lookup(key), calling_page(), facts, contacts)
+        return render_tree(key, lookup(key), calling_page(), facts, contacts,
+                           datafiles.load_widget_text(root)["tree"])
 
     @env.macro
     def triage_table(key: str) -> str:

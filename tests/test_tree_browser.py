@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT
+from conftest import ROOT, goto_with_instant_navigation
 from macros import tree
 
 TRIAGE = "incident/triage.md"
@@ -262,6 +262,200 @@ def test_offline_build_works_from_file_url(page_factory, sites, data):
     assert log.console_errors == []
 
 
+
+# ---------------------------------------------------------------- 每一步的网址
+
+PARAM = "dt-not_found"
+BLOCKED = """
+for (const name of ['localStorage', 'sessionStorage']) {
+  Object.defineProperty(window, name, {
+    configurable: true,
+    get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }
+  });
+}
+"""
+#: 收集本页发出的 handbook:action 事件（事件记录页监听同一个事件）
+LISTEN = """
+window.__actions = [];
+document.addEventListener('handbook:action', e => window.__actions.push(e.detail));
+"""
+
+
+def walk_first(data, picks):
+    """按答案序号从起点走：返回 [(问题节点, 选中的答案)…] 和最后到达的节点键。"""
+    nodes, node_id, steps = data["nodes"], data["start"], []
+    for pick in picks:
+        node = nodes[node_id]
+        steps.append((node, node["answers"][pick]))
+        node_id = node["answers"][pick]["next"]
+    return steps, node_id
+
+
+def param_of(page) -> str | None:
+    from urllib.parse import parse_qs
+    values = parse_qs(urlsplit(page.url).query).get(PARAM)
+    return values[0] if values else None
+
+
+def answer(page, label):
+    page.locator(".dt-choice", has_text=label).first.click()
+
+
+def test_each_step_has_a_url_back_and_forward_move_one_question(page_factory, tree_url, data):
+    """即时导航开着：后退、前进只换问题，不重新加载页面，也不离开本页；焦点在该步的标题上。"""
+    page, log = page_factory(tree_url)
+    goto_with_instant_navigation(page, tree_url + "incident/triage/")
+    page.evaluate("window.__sameDocument = true")
+    steps, last = walk_first(data, [0, 0])
+    answer(page, steps[0][1]["label"])
+    assert param_of(page) == steps[0][1]["next"]
+    answer(page, steps[1][1]["label"])
+    assert param_of(page) == f'{steps[0][1]["next"]}.{steps[1][1]["next"]}'
+    third = data["nodes"][last]
+    third_title = third.get("question") or third["title"]
+    expect(page.locator(".dt-heading")).to_have_text(third_title)
+
+    page.go_back()
+    expect(page.locator(".dt-heading")).to_have_text(steps[1][0]["question"])
+    assert focused(page)["text"] == steps[1][0]["question"] and "dt-heading" in focused(page)["cls"]
+    assert param_of(page) == steps[0][1]["next"]
+    page.go_back()
+    expect(page.locator(".dt-heading")).to_have_text(steps[0][0]["question"])
+    assert param_of(page) is None
+    assert page.locator(".dt-trail").is_hidden()
+    page.go_forward()
+    expect(page.locator(".dt-heading")).to_have_text(steps[1][0]["question"])
+    assert focused(page)["text"] == steps[1][0]["question"]
+    page.go_forward()
+    expect(page.locator(".dt-heading")).to_have_text(third_title)
+    expect(page.locator(".dt-trail-item")).to_have_count(2)
+    assert urlsplit(page.url).path.endswith("/incident/triage/")
+    assert page.evaluate("window.__sameDocument === true"), "后退、前进不应重新加载页面"
+    assert page.evaluate("sessionStorage.length") == 0, "路径在网址里，不再写 sessionStorage"
+    assert log.offsite == [] and log.console_errors == []
+
+
+def test_a_copied_url_opens_the_same_step_with_its_path_in_a_fresh_tab(page_factory, tree_url, data):
+    page, _ = page_factory(tree_url)
+    page.goto(tree_url + "incident/triage/")
+    steps, last = walk_first(data, [1, 1])
+    answer(page, steps[0][1]["label"])
+    answer(page, steps[1][1]["label"])
+    copied = page.url
+    fresh, log = page_factory(tree_url)  # 另一个浏览器上下文：没有任何存储、历史
+    fresh.goto(copied)
+    node = data["nodes"][last]
+    expect(fresh.locator(".dt-heading")).to_have_text(node.get("question") or node["title"])
+    expect(fresh.locator(".dt-trail-item")).to_have_count(2)
+    expect(fresh.locator(".dt-crumb-answer").nth(0)).to_have_text(steps[0][1]["label"])
+    expect(fresh.locator(".dt-crumb-answer").nth(1)).to_have_text(steps[1][1]["label"])
+    expect(fresh.locator(".dt-notice")).to_be_hidden()
+    # 向导在眼前
+    assert fresh.locator(".dt-guide").evaluate("e => e.getBoundingClientRect().top < innerHeight")
+    # 新标签页里的“上一步”照常可用
+    fresh.locator(".dt-back").click()
+    expect(fresh.locator(".dt-heading")).to_have_text(steps[1][0]["question"])
+    assert log.offsite == [] and log.console_errors == []
+
+
+def test_instant_navigation_to_a_runbook_and_back_keeps_the_step(page_factory, tree_url, data):
+    page, log = page_factory(tree_url)
+    goto_with_instant_navigation(page, tree_url + "incident/")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("article a[href$='triage/']").first.click()
+    page.wait_for_url(re.compile(r"/incident/triage/$"))
+    expect(page.locator(".dt-guide")).to_have_count(1)
+    node_id, answered = data["start"], 0
+    while "question" in data["nodes"][node_id]:
+        node = data["nodes"][node_id]
+        answer(page, node["answers"][0]["label"])
+        node_id = node["answers"][0]["next"]
+        answered += 1
+    leaf = data["nodes"][node_id]
+    page.locator(".dt-result-link").click()
+    expect(page.locator("article h1").first).to_contain_text(leaf["title"])
+    page.go_back()
+    expect(page.locator(".dt-result-link")).to_contain_text(leaf["title"])
+    expect(page.locator(".dt-guide")).to_have_count(1)
+    assert page.evaluate("window.__sameDocument === true")
+    expect(page.locator(".dt-trail-item")).to_have_count(answered)
+    page.go_back()
+    expect(page.locator(".dt-trail-item")).to_have_count(answered - 1)
+    assert log.offsite == [] and log.console_errors == []
+
+
+@pytest.mark.parametrize("value", ["nonsense", "official.no_such_node", "..", "x" * 600])
+def test_a_bad_path_in_the_url_explains_and_starts_over(page_factory, tree_url, data, value):
+    page, log = page_factory(tree_url)
+    page.goto(tree_url + "incident/triage/?" + PARAM + "=" + value + "&other=1")
+    expect(page.locator(".dt-notice")).to_be_visible()
+    expect(page.locator(".dt-notice")).to_contain_text("从第一个问题开始")
+    expect(page.locator(".dt-heading")).to_have_text(data["nodes"][data["start"]]["question"])
+    assert param_of(page) is None and "other=1" in page.url
+    answer(page, data["nodes"][data["start"]]["answers"][0]["label"])
+    expect(page.locator(".dt-notice")).to_be_hidden()
+    assert log.offsite == [] and log.console_errors == []
+
+
+def test_answers_and_the_whole_path_are_announced_for_the_incident_record(page_factory, tree_url, data):
+    page, log = page_factory(tree_url)
+    page.add_init_script(LISTEN)
+    page.goto(tree_url + "incident/triage/")
+    expect(page.locator(".dt-record")).to_be_hidden()
+    steps, last = walk_first(data, [1, 0])
+    for _, chosen in steps:
+        answer(page, chosen["label"])
+    actions = page.evaluate("window.__actions")
+    assert [(a["widget"], a["kind"]) for a in actions] == [("tree", "answer")] * 2
+    assert actions[0]["text"] == f'{steps[0][0]["question"]} → {steps[0][1]["label"]}'
+    assert actions[1]["page"] == "incident/triage"
+    page.locator(".dt-record").click()
+    path = page.evaluate("window.__actions")[-1]
+    assert (path["widget"], path["kind"]) == ("tree", "path")
+    assert path["text"].startswith(data["title"] + "：")
+    for node, chosen in steps:
+        assert f'{node["question"]} → {chosen["label"]}' in path["text"]
+    assert path["text"].endswith("结论：" + data["nodes"][last]["title"])
+    expect(page.locator(".dt-status")).to_contain_text("2 步")
+    assert log.offsite == [] and log.console_errors == []
+
+
+@pytest.mark.allow_console_errors("存储被禁用时 Material 主题自己的脚本读 localStorage 会抛错")
+def test_tree_works_with_storage_blocked(page_factory, tree_url, data):
+    page, log = page_factory(tree_url)
+    page.add_init_script(BLOCKED)
+    page.goto(tree_url + "incident/triage/")
+    steps, _ = walk_first(data, [0, 0])
+    for _, chosen in steps:
+        answer(page, chosen["label"])
+    page.reload()
+    expect(page.locator(".dt-trail-item")).to_have_count(2)
+    page.go_back()
+    expect(page.locator(".dt-trail-item")).to_have_count(1)
+    assert not [e for e in log.console_errors if "判断树" in e or "decision-tree" in e], log.console_errors
+
+
+def test_offline_steps_back_forward_and_fresh_tab_from_file_url(page_factory, sites, data):
+    base = sites["flat"].as_uri() + "/"
+    page, log = page_factory(base)
+    page.goto(triage_file(sites["flat"], True).as_uri())
+    steps, last = walk_first(data, [0, 0])
+    for _, chosen in steps:
+        answer(page, chosen["label"])
+    assert param_of(page) == f'{steps[0][1]["next"]}.{steps[1][1]["next"]}'
+    page.go_back()
+    expect(page.locator(".dt-heading")).to_have_text(steps[1][0]["question"])
+    page.go_forward()
+    expect(page.locator(".dt-trail-item")).to_have_count(2)
+    copied = page.url
+    fresh, fresh_log = page_factory(base)
+    fresh.goto(copied)
+    expect(fresh.locator(".dt-trail-item")).to_have_count(2)
+    fresh.goto(triage_file(sites["flat"], True).as_uri() + "?" + PARAM + "=bad")
+    expect(fresh.locator(".dt-notice")).to_be_visible()
+    assert log.console_errors == [] and fresh_log.console_errors == []
+
+
 CONTRAST = """sel => {
     const parse = c => {
         const p = c.match(/rgba?\\(([^)]+)\\)/)[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
@@ -348,6 +542,22 @@ assert.deepStrictEqual(logic.walk(model, [1, 0, 0, 0]).path, [1, 0]);
 assert.deepStrictEqual(logic.choose(model, [1], 0), [1, 0]);
 assert.deepStrictEqual(logic.back([1, 0]), [1]);
 assert.deepStrictEqual(logic.back([]), []);
+// 网址里的路径：依次到达的节点键；对不上的返回 null
+const first = model.nodes[model.start].answers[1].next;
+const second = model.nodes[first].answers[0].next;
+assert.strictEqual(logic.encodePath(model, [1, 0]), first + "." + second);
+assert.strictEqual(logic.encodePath(model, []), "");
+assert.deepStrictEqual(logic.decodePath(model, first + "." + second), [1, 0]);
+assert.deepStrictEqual(logic.decodePath(model, ""), []);
+assert.deepStrictEqual(logic.decodePath(model, null), []);
+assert.strictEqual(logic.decodePath(model, "no_such"), null);
+assert.strictEqual(logic.decodePath(model, first + ".." + second), null);
+assert.strictEqual(logic.decodePath(model, first + "." + second + ".x"), null, "结论之后不能再走");
+assert.strictEqual(logic.decodePath(model, model.start), null, "起点不写进网址");
+assert.strictEqual(logic.decodePath(model, "__proto__"), null);
+assert.strictEqual(logic.decodePath(model, "a".repeat(501)), null);
+assert.strictEqual(logic.paramName("not_found"), "dt-not_found");
+assert.strictEqual(logic.fill("{{a}} → {{b}}{{c}}", {{a: "问", b: "答"}}), "问 → 答{{c}}");
 console.log("ok");
 """
     result = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=60)

@@ -8,6 +8,11 @@ const path = require("node:path");
 const assets = path.join(__dirname, "..", "..", "docs", "assets", "javascripts");
 // 演练控制台的纯逻辑在 drill-run.js，自测题的在 quiz.js
 const d = Object.assign({}, require(path.join(assets, "drill-run.js")), require(path.join(assets, "quiz.js")));
+// 演练的文字来自 data/widget_text.yml（drill.run），与页面上用的是同一份
+const yaml = require("js-yaml");
+const fs = require("node:fs");
+const widgetText = yaml.load(fs.readFileSync(path.join(__dirname, "..", "..", "data", "widget_text.yml"), "utf8"));
+require(path.join(assets, "drill-run.js")).useWords(widgetText.drill.run);
 
 const T0 = Date.parse("2026-11-28T01:00:00Z");
 const MIN = 60000;
@@ -256,4 +261,66 @@ test("自测题：存储里的坏数据", () => {
   } }));
   assert.equal(parsed.status, "ok");
   assert.deepEqual(Object.keys(parsed.state.answers), ["ok"]);
+});
+
+test("结束可以撤销：回到结束前的状态，时钟按真实时间接着走，记录留下结束和撤销两条", () => {
+  let run = d.finish(started(), T0 + 10 * MIN, "ended");
+  assert.equal(run.status, "ended");
+  assert.deepEqual(run.before_end, { status: "running", paused_at: null, paused_ms: 0 });
+  run = d.reopen(run, T0 + 11 * MIN);
+  assert.equal(run.status, "running");
+  assert.equal(run.ended_at, null);
+  assert.equal(d.elapsedMs(run, T0 + 12 * MIN), 12 * MIN);
+  assert.deepEqual(run.entries.map((e) => e.text).slice(-2), ["演练结束", "撤销结束，演练继续"]);
+  assert.equal(d.reopen(run, T0 + 13 * MIN), run, "进行中的不能撤销结束");
+  // 暂停中结束，撤销后仍是暂停，暂停时长不变
+  let paused = d.pause(started(), T0 + 2 * MIN);
+  paused = d.finish(paused, T0 + 5 * MIN, "ended");
+  paused = d.reopen(paused, T0 + 6 * MIN);
+  assert.equal(paused.status, "paused");
+  assert.equal(d.elapsedMs(paused, T0 + 20 * MIN), 2 * MIN);
+  // 撤销信息随存储往返
+  const saved = d.parseRun(JSON.stringify(d.finish(started(), T0 + MIN, "code_word", "非演练")));
+  assert.equal(saved.status, "ok");
+  assert.equal(d.reopen(saved.run, T0 + 2 * MIN).status, "running");
+  // 没有撤销信息的旧记录不能撤销
+  const old = Object.assign({}, saved.run, { before_end: null });
+  assert.equal(d.reopen(old, T0 + 2 * MIN), old);
+});
+
+test("按主持人的开始时间加入：未开始的从那一刻开始，同场景进行中的校准时钟", () => {
+  const joined = d.join(d.emptyRun("s1"), "s1", T0, 0, T0 + 7 * MIN);
+  assert.equal(joined.status, "running");
+  assert.equal(joined.started_at, new Date(T0).toISOString());
+  assert.equal(d.elapsedMs(joined, T0 + 7 * MIN), 7 * MIN);
+  assert.deepEqual(joined.entries.map((e) => [e.offset_ms, e.text]),
+    [[0, "演练开始"], [7 * MIN, "按主持人的开始时间加入演练"]]);
+  // 补出已经到时间的情景注入
+  assert.deepEqual(d.reveal(joined, INJECTS, T0 + 7 * MIN).shown, [0, 1, 2]);
+  // 主持人暂停过 2 分钟
+  assert.equal(d.elapsedMs(d.join(d.emptyRun("s1"), "s1", T0, 2 * MIN, T0 + 7 * MIN), T0 + 7 * MIN), 5 * MIN);
+  // 本机早开始了 30 秒：校准
+  const early = d.start(d.emptyRun("s1"), "s1", T0 - 30000);
+  const synced = d.join(early, "s1", T0, 0, T0 + MIN);
+  assert.equal(d.elapsedMs(synced, T0 + MIN), MIN);
+  assert.equal(synced.entries[synced.entries.length - 1].text, "按主持人的开始时间校准时钟");
+  assert.equal(d.join(synced, "s1", T0, 0, T0 + 2 * MIN), synced, "已经一致的不再加记录");
+  // 另一个场景、已结束的：不动
+  assert.equal(d.join(early, "s2", T0, 0, T0 + MIN), early);
+  const ended = d.finish(early, T0 + MIN, "ended");
+  assert.equal(d.join(ended, "s1", T0, 0, T0 + 2 * MIN), ended);
+});
+
+test("加入链接的参数：场景、开始时刻、暂停的秒数", () => {
+  assert.equal(d.joinParams(d.emptyRun("s1"), T0), null);
+  let run = started();
+  assert.deepEqual(d.joinParams(run, T0 + MIN), { scenario: "s1", start: new Date(T0).toISOString() });
+  run = d.pause(run, T0 + 2 * MIN);
+  assert.deepEqual(d.joinParams(run, T0 + 5 * MIN), { scenario: "s1", start: new Date(T0).toISOString(), paused: "180" });
+});
+
+test("导出带手册版本；没有时为空字符串", () => {
+  assert.deepEqual(sampleLog().handbook, { version: "", commit: "", build_date: "" });
+  const log = Object.assign(sampleLog(), { handbook: { version: "2026.12", commit: "abc1234", build_date: "2026-12-01" } });
+  assert.match(d.toMarkdown(log), /^- 手册版本：2026\.12 abc1234 2026-12-01$/m);
 });

@@ -3,7 +3,15 @@
  * 没有脚本时，嵌套列表本身就能读；有脚本时隐藏它（可以展开），改为：
  * 问题标题 + 答案按钮 → 下一个问题 …… → 结论卡片（处置手册链接获得焦点）。
  * 走过的路径显示为面包屑，可回到任一步；“上一步”“重新开始”随时可用。
- * 路径记在 sessionStorage 里：刷新或从处置手册按浏览器“后退”回来，仍停在原来那一步。
+ *
+ * 每一步有自己的网址：路径写在查询参数 dt-<树的键> 里，值是从第一个问题起依次到达的节点键，用“.”连接，
+ * 例如 incident/triage/?dt-not_found=official.symptom（离线包：incident/triage.html?dt-not_found=…）。
+ * 每回答一题加一条浏览器历史：后退回到上一个问题，前进再走回来；复制地址栏的网址，在新标签页打开就是这一步
+ * （连同走过的路径）。参数对不上现在的树（树改过、链接抄错）时显示说明，从第一个问题开始。
+ * 不用 history.state 和 sessionStorage：Material 的即时导航会把 history.state 换成滚动位置。
+ *
+ * 每个回答发出 H.announce("tree", "answer", "问题 → 回答")；“把路径加入事件记录”发出整条路径（kind "path"）。
+ * 显示的文字来自 data/widget_text.yml 的 tree 部分（data-dt-text）。
  * 不发任何网络请求，不把文字当 HTML 插入，页面上没有 .dt 时什么也不做。
  */
 (function (global) {
@@ -40,7 +48,59 @@
     return path.slice(0, Math.max(0, path.length - 1));
   }
 
-  const logic = { walk, choose, back };
+  /** 答案序号 → 网址里的值：依次到达的节点键，用“.”连接（起点不写）。 */
+  function encodePath(model, path) {
+    const state = walk(model, path);
+    return state.steps.map((step) => model.nodes[step.id].answers[step.answer].next).join(".");
+  }
+
+  /**
+   * 网址里的值 → 答案序号。空值是起点；任何一段对不上（不是当前问题某个答案的去处）返回 null。
+   * 同一问题有两个答案去往同一节点时取第一个。
+   */
+  function decodePath(model, value) {
+    if (value === null || value === undefined || value === "") return [];
+    if (typeof value !== "string" || value.length > 500) return null;
+    const ids = value.split(".");
+    const path = [];
+    let id = model.start;
+    for (let i = 0; i < ids.length; i += 1) {
+      const node = model.nodes[id];
+      if (!node || node.type !== "question") return null;
+      const index = node.answers.findIndex((answer) => answer.next === ids[i]);
+      if (index < 0 || !model.nodes[ids[i]]) return null;
+      path.push(index);
+      id = ids[i];
+    }
+    return path;
+  }
+
+  /** 查询参数名：每棵树一个，一页上有几棵树也互不干扰。 */
+  function paramName(key) {
+    return "dt-" + key;
+  }
+
+  /** 把 {名字} 换成值。 */
+  function fill(template, values) {
+    return String(template).replace(/\{([a-z_]+)\}/g, (match, name) => {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match;
+    });
+  }
+
+  /** 写进事件记录的整条路径，如“发票查询不到：逐步判断：问题 → 回答；……；结论：处置手册”。 */
+  function pathText(model, path, text) {
+    const state = walk(model, path);
+    const parts = state.steps.map((step) => {
+      const node = model.nodes[step.id];
+      return fill(text.answer, { question: node.question, answer: node.answers[step.answer].label });
+    });
+    const last = model.nodes[state.current];
+    parts.push(last.type === "leaf" ? fill(text.path_result, { title: last.title })
+      : fill(text.path_open, { question: last.question }));
+    return fill(text.path, { title: model.title, steps: parts.join("；") });
+  }
+
+  const logic = { walk, choose, back, encodePath, decodePath, paramName, fill, pathText };
 
   if (typeof module !== "undefined" && module.exports) module.exports = logic;
   if (typeof window === "undefined" || typeof document === "undefined") return;
@@ -100,28 +160,41 @@
     };
   }
 
-  /* ---------------------------------------------------------------- 路径存入 sessionStorage */
-  /* 不用 history.state：Material 的即时导航会用它记录滚动位置并把它整个替换掉。
-     sessionStorage 只属于当前标签页：刷新和从处置手册“后退”回来都停在原来那一步，新开标签页从头开始。 */
+  /* ---------------------------------------------------------------- 路径在网址里 */
 
-  function storageKey(key) {
-    return "handbook:decision-tree:" + window.location.pathname + ":" + key;
+  function urlParam(name) {
+    try {
+      return new URL(window.location.href).searchParams.get(name);
+    } catch (err) {
+      return null;
+    }
   }
 
-  /** 保存的路径；没有、读不了或不是数组时从头开始（walk 会丢掉无效的答案序号）。 */
-  function savedPath(key) {
-    const saved = H.parseJSON(H.session.read(storageKey(key)), []);
-    return Array.isArray(saved) ? saved : [];
+  /** 本页网址换上新的路径参数（空路径时去掉参数），其余部分不变。 */
+  function urlWith(name, value) {
+    const url = new URL(window.location.href);
+    if (value) url.searchParams.set(name, value);
+    else url.searchParams.delete(name);
+    url.hash = "";
+    return url.href;
   }
 
-  /** 浏览器不让保存时 H.session 退回内存：向导照常工作，只是刷新后不记得路径。 */
-  function savePath(key, path) {
-    H.session.write(storageKey(key), JSON.stringify(path));
+  /** 写入浏览器历史；file:// 等不允许时静默放弃，向导照常工作。 */
+  function setHistory(method, href) {
+    try {
+      if (href !== window.location.href) window.history[method](window.history.state, "", href);
+    } catch (err) {
+      // 不能改地址时，只是不能用后退键回到上一步
+    }
   }
 
   /* ---------------------------------------------------------------- 界面 */
 
   const { el } = H;
+  const trees = [];
+  /* 最近一次浏览器后退、前进的时刻：之后不久挂载的向导是即时导航换上的同一页 */
+  let poppedAt = 0;
+  const POP_WINDOW_MS = 3000;
 
   /** 不带 Material 样式的按钮（面包屑、展开全部分支）。 */
   function plainButton(className) {
@@ -139,10 +212,7 @@
     return level;
   }
 
-  function enhance(container) {
-    if (container.getAttribute("data-dt-ready") === "true") {
-      return true;
-    }
+  function enhance(container, text) {
     const model = readModel(container);
     if (!model.start || !model.nodes[model.start]) {
       return false;
@@ -151,22 +221,27 @@
     container.classList.add("dt--enhanced");
     const level = headingLevel(container);
     const idBase = container.id || "dt-" + model.key;
+    const param = paramName(model.key);
 
     const guide = el("section", { className: "dt-guide" });
-    guide.setAttribute("aria-label", model.title || "逐步判断");
+    guide.setAttribute("aria-label", model.title || text.guide_label);
+    const notice = el("p", { className: "dt-notice", role: "alert", hidden: "" });
     const trailNav = el("nav", { className: "dt-trail" });
-    trailNav.setAttribute("aria-label", "已走过的步骤");
+    trailNav.setAttribute("aria-label", text.trail_label);
     const trailList = el("ol", { className: "dt-trail-list" });
     trailNav.appendChild(trailList);
     const card = el("div", { className: "dt-card" });
     const controls = el("div", { className: "dt-controls" });
-    const backButton = H.button("上一步", null, "dt-back");
-    const restartButton = H.button("重新开始", null, "dt-restart");
+    const backButton = H.button(text.back, null, "dt-back");
+    const restartButton = H.button(text.restart, null, "dt-restart");
+    const recordButton = H.button(text.record_path, null, "dt-record");
     controls.appendChild(backButton);
     controls.appendChild(restartButton);
+    controls.appendChild(recordButton);
     const status = el("p", { className: "dt-status" });
     status.setAttribute("aria-live", "polite");
     status.setAttribute("role", "status");
+    guide.appendChild(notice);
     guide.appendChild(trailNav);
     guide.appendChild(card);
     guide.appendChild(controls);
@@ -186,18 +261,32 @@
     function showStatic(show) {
       staticParts.forEach((part) => { part.hidden = !show; });
       toggle.setAttribute("aria-expanded", show ? "true" : "false");
-      toggle.textContent = show ? "收起全部分支" : "查看全部分支（不逐步回答）";
+      toggle.textContent = show ? text.hide_all : text.show_all;
     }
 
     container.insertBefore(guide, container.firstChild);
     container.insertBefore(toggle, guide.nextSibling);
     showStatic(false);
 
-    let path = walk(model, savedPath(model.key)).path;
+    let path = [];
+
+    /** 从网址读路径；对不上时显示说明、去掉参数，从第一个问题开始。 */
+    function fromUrl() {
+      const raw = urlParam(param);
+      const decoded = decodePath(model, raw);
+      if (decoded === null) {
+        notice.textContent = fill(text.bad_path, { value: raw.length > 80 ? raw.slice(0, 80) + "…" : raw });
+        notice.hidden = false;
+        setHistory("replaceState", urlWith(param, ""));
+        return [];
+      }
+      return walk(model, decoded).path;
+    }
 
     function go(newPath) {
       path = walk(model, newPath).path;
-      savePath(model.key, path);
+      notice.hidden = true;
+      setHistory("pushState", urlWith(param, encodePath(model, path)));
       render(true);
     }
 
@@ -212,8 +301,8 @@
         const crumb = plainButton("dt-crumb");
         crumb.appendChild(el("span", { className: "dt-crumb-question" }, asked.question));
         crumb.appendChild(el("span", { className: "dt-crumb-answer" }, asked.answers[step.answer].label));
-        crumb.setAttribute("aria-label", "回到第 " + (index + 1) + " 步：" + asked.question +
-          "（当时选了：" + asked.answers[step.answer].label + "）");
+        crumb.setAttribute("aria-label", fill(text.crumb_label, {
+          n: index + 1, question: asked.question, answer: asked.answers[step.answer].label }));
         crumb.addEventListener("click", () => {
           go(path.slice(0, index));
         });
@@ -232,7 +321,7 @@
       if (node.type === "question") {
         card.className = "dt-card dt-card--question";
         const stepNumber = state.steps.length + 1;
-        card.appendChild(el("p", { className: "dt-progress" }, "第 " + stepNumber + " 步"));
+        card.appendChild(el("p", { className: "dt-progress" }, fill(text.step, { n: stepNumber })));
         heading.textContent = node.question;
         card.appendChild(heading);
         if (node.help) {
@@ -244,31 +333,34 @@
         node.answers.forEach((answer, index) => {
           const choice = H.button(answer.label, null, "dt-choice");
           choice.addEventListener("click", () => {
+            H.announce("tree", "answer", fill(text.answer, { question: node.question, answer: answer.label }));
             go(choose(model, path, index));
           });
           choices.appendChild(choice);
         });
         card.appendChild(choices);
-        announcement = "第 " + stepNumber + " 步：" + node.question;
+        announcement = fill(text.announce_step, { n: stepNumber, question: node.question });
       } else {
         card.className = "dt-card dt-card--result";
-        card.appendChild(el("p", { className: "dt-progress" }, "结论：转到处置手册"));
+        card.appendChild(el("p", { className: "dt-progress" }, text.result_progress));
         heading.textContent = node.title;
         card.appendChild(heading);
         if (node.summary) {
           card.appendChild(el("p", { className: "dt-result-summary" }, node.summary));
         }
-        const open = el("a", { className: "md-button md-button--primary dt-result-link" }, "打开处置手册：" + node.title);
+        const open = el("a", { className: "md-button md-button--primary dt-result-link" },
+          fill(text.open_runbook, { title: node.title }));
         open.setAttribute("href", node.href);
         const holder = el("p", { className: "dt-result-action" });
         holder.appendChild(open);
         card.appendChild(holder);
         focusTarget = open;
-        announcement = "结论：转到处置手册“" + node.title + "”";
+        announcement = fill(text.announce_result, { title: node.title });
       }
 
       backButton.hidden = state.steps.length === 0;
       restartButton.hidden = state.steps.length === 0;
+      recordButton.hidden = state.steps.length === 0;
       /* 只在用户操作后播报，页面刚打开时不打扰 */
       status.textContent = moveFocus ? announcement : "";
       if (moveFocus) {
@@ -282,21 +374,55 @@
     restartButton.addEventListener("click", () => {
       go([]);
     });
+    recordButton.addEventListener("click", () => {
+      H.announce("tree", "path", pathText(model, path, text));
+      status.textContent = fill(text.recorded, { count: path.length });
+    });
     toggle.addEventListener("click", () => {
       showStatic(toggle.getAttribute("aria-expanded") !== "true");
     });
 
+    path = fromUrl();
     render(false);
-    return true;
+    if (Date.now() - poppedAt < POP_WINDOW_MS) {
+      /* 即时导航在浏览器后退、前进时可能重新取回本页并换掉正文：焦点放回这一步的标题，滚动位置由 Material 恢复 */
+      card.querySelector(".dt-heading").focus({ preventScroll: true });
+    } else if (path.length && !window.location.hash) {
+      /* 打开的是某一步的链接：把向导移到眼前 */
+      guide.scrollIntoView({ block: "start" });
+    }
+
+    return {
+      container: container,
+      /** 浏览器后退、前进：按网址换到那一步，焦点移到那一步的标题上。 */
+      sync() {
+        notice.hidden = true;
+        const next = fromUrl();
+        if (next.join(".") === path.join(".")) return;
+        path = next;
+        render(true);
+      },
+    };
   }
+
+  window.addEventListener("popstate", () => {
+    poppedAt = Date.now();
+    for (let i = trees.length - 1; i >= 0; i -= 1) {
+      if (!trees[i].container.isConnected) trees.splice(i, 1);
+    }
+    trees.forEach((tree) => tree.sync());
+  });
 
   H.register({
     name: NAME,
     selector: ".dt[data-dt-start]",
     mount(container) {
-      if (!enhance(container)) {
+      const text = H.readJSON(container, "data-dt-text", NAME);
+      const tree = enhance(container, text);
+      if (!tree) {
         throw new Error("组件“" + NAME + "”在页面 " + H.pageId() + " 上找不到起点问题（data-dt-start）");
       }
+      trees.push(tree);
     },
   });
 

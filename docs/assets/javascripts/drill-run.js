@@ -5,8 +5,12 @@
  *   localStorage 键：handbook:drill:v1:<页面路径>，值为 JSON：
  *     {"v": 1, "scenario": "场景键", "status": "ready|running|paused|ended|aborted",
  *      "started_at": ISO, "paused_at": ISO|null, "paused_ms": 毫秒, "ended_at": ISO|null,
+ *      "before_end": {"status": "running|paused", "paused_at": ISO|null, "paused_ms": 毫秒}|null（撤销结束用）,
  *      "shown": [已出现的情景注入序号], "entries": [{"type": "inject|observation|control",
  *      "offset_ms": 演练时间, "at": ISO, "role": "", "to": "", "text": "", "inject": 序号}], "updated": ISO}
+ *
+ * 状态名称、控制条目和导出的 Markdown 用的文字来自 data/widget_text.yml 的 drill.run，
+ * 用之前先 useWords(文字)（控制台挂载时做；Node 测试读同一份数据）。
  */
 (function (global) {
   "use strict";
@@ -17,14 +21,27 @@
 
   const DRILL_SCHEMA = 1;
   const DRILL_PREFIX = "handbook:drill:v1:";
-  const STATUS = {
-    ready: "未开始",
-    running: "进行中",
-    paused: "已暂停",
-    ended: "已结束",
-    aborted: "已用中止口令停止",
-  };
-  const TYPES = { inject: "情景注入", observation: "观察", control: "控制" };
+  const STATES = ["ready", "running", "paused", "ended", "aborted"];
+  const KINDS = ["inject", "observation", "control"];
+
+  let W = null;
+
+  /** 设定显示用的文字（data/widget_text.yml 的 drill.run）。 */
+  function useWords(text) {
+    W = text;
+  }
+
+  function words() {
+    if (!W) throw new Error("drill-run.js：还没有设定文字（useWords）");
+    return W;
+  }
+
+  /** 把 {名字} 换成值。 */
+  function fill(template, values) {
+    return String(template).replace(/\{([a-z_]+)\}/g, (match, name) => {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match;
+    });
+  }
 
   function iso(time) {
     return new Date(time).toISOString();
@@ -53,6 +70,7 @@
       paused_at: null,
       paused_ms: 0,
       ended_at: null,
+      before_end: null,
       shown: [],
       entries: [],
       updated: null,
@@ -69,7 +87,7 @@
 
   /** 检查存储里读出的演练状态；结构不对返回 null，个别坏条目丢掉。 */
   function sanitizeRun(data) {
-    if (!isObject(data) || data.v !== DRILL_SCHEMA || !STATUS[data.status] || !Array.isArray(data.entries)) {
+    if (!isObject(data) || data.v !== DRILL_SCHEMA || STATES.indexOf(data.status) < 0 || !Array.isArray(data.entries)) {
       return null;
     }
     if (data.status !== "ready" && !validTime(data.started_at)) return null;
@@ -82,9 +100,17 @@
     run.ended_at = (data.status === "ended" || data.status === "aborted") && validTime(data.ended_at)
       ? data.ended_at : null;
     if ((run.status === "ended" || run.status === "aborted") && !run.ended_at) return null;
+    const before = data.before_end;
+    if (run.ended_at && isObject(before) && (before.status === "running" || before.status === "paused")) {
+      run.before_end = {
+        status: before.status === "paused" && validTime(before.paused_at) ? "paused" : "running",
+        paused_at: before.status === "paused" && validTime(before.paused_at) ? before.paused_at : null,
+        paused_ms: typeof before.paused_ms === "number" && before.paused_ms >= 0 ? before.paused_ms : 0,
+      };
+    }
     run.shown = Array.isArray(data.shown) ? data.shown.filter((i) => Number.isInteger(i) && i >= 0) : [];
     run.entries = data.entries.filter((e) => {
-      return isObject(e) && TYPES[e.type] && typeof e.offset_ms === "number" && e.offset_ms >= 0 &&
+      return isObject(e) && KINDS.indexOf(e.type) >= 0 && typeof e.offset_ms === "number" && e.offset_ms >= 0 &&
         validTime(e.at) && typeof e.text === "string";
     }).map((e) => {
       const entry = { type: e.type, offset_ms: e.offset_ms, at: e.at, role: typeof e.role === "string" ? e.role : "",
@@ -139,12 +165,12 @@
     const next = emptyRun(scenario);
     next.status = "running";
     next.started_at = iso(now);
-    return addEntry(next, now, { type: "control", role: facilitator || "", text: "演练开始" });
+    return addEntry(next, now, { type: "control", role: facilitator || "", text: words().started });
   }
 
   function pause(run, now, facilitator) {
     if (run.status !== "running") return run;
-    const next = addEntry(run, now, { type: "control", role: facilitator || "", text: "演练暂停" });
+    const next = addEntry(run, now, { type: "control", role: facilitator || "", text: words().paused });
     next.status = "paused";
     next.paused_at = iso(now);
     return next;
@@ -156,25 +182,74 @@
     next.paused_ms = (run.paused_ms || 0) + Math.max(0, now - ms(run.paused_at));
     next.paused_at = null;
     next.status = "running";
-    return addEntry(next, now, { type: "control", role: facilitator || "", text: "演练继续" });
+    return addEntry(next, now, { type: "control", role: facilitator || "", text: words().resumed });
   }
 
-  /** 结束演练。reason 为 "ended"（正常结束）或 "code_word"（用中止口令停止）。 */
+  /** 结束演练。reason 为 "ended"（正常结束）或 "code_word"（用中止口令停止）。结束前的状态记在 before_end，可以撤销。 */
   function finish(run, now, reason, codeWord, facilitator) {
     if (!isActive(run)) return run;
-    let next = run;
+    let next = clone(run);
+    next.before_end = { status: run.status, paused_at: run.paused_at, paused_ms: run.paused_ms || 0 };
     if (run.status === "paused") {
-      next = clone(run);
       next.paused_ms = (run.paused_ms || 0) + Math.max(0, now - ms(run.paused_at));
       next.paused_at = null;
     }
-    const text = reason === "code_word"
-      ? "有人说出中止口令“" + (codeWord || "") + "”：演练中止，转入真实处置"
-      : "演练结束";
+    const text = reason === "code_word" ? fill(words().aborted, { code_word: codeWord || "" }) : words().ended;
     next = addEntry(next, now, { type: "control", role: reason === "code_word" ? "" : facilitator || "", text: text });
     next.status = reason === "code_word" ? "aborted" : "ended";
     next.ended_at = iso(now);
     return next;
+  }
+
+  /**
+   * 撤销结束：回到结束前的状态，时钟照真实时间接着走（结束到撤销之间也算演练时间，房间里的演练并没有停）。
+   * 记录里留着“演练结束”，再加一条“撤销结束”。
+   */
+  function reopen(run, now, facilitator) {
+    if ((run.status !== "ended" && run.status !== "aborted") || !run.before_end) return run;
+    const next = clone(run);
+    next.status = run.before_end.status;
+    next.paused_at = run.before_end.status === "paused" ? run.before_end.paused_at : null;
+    next.paused_ms = run.before_end.paused_ms;
+    next.ended_at = null;
+    next.before_end = null;
+    return addEntry(next, now, { type: "control", role: facilitator || "", text: words().reopened });
+  }
+
+  /**
+   * 按主持人的开始时间（毫秒）加入：本机还没开始的，从那一刻开始；本机正在进行同一场景的，把时钟校准到那一刻。
+   * pausedMs：主持人到发链接时已暂停的总时长。其他情况（另一场景、已结束）原样返回，由控制台提示。
+   */
+  function join(run, scenario, startMs, pausedMs, now, facilitator) {
+    const paused = Math.max(0, Number(pausedMs) || 0);
+    if (run.status === "ready") {
+      let next = emptyRun(scenario);
+      next.status = "running";
+      next.started_at = iso(startMs);
+      next.paused_ms = paused;
+      next.entries.push({ type: "control", offset_ms: 0, at: iso(startMs), role: facilitator || "", to: "",
+        text: words().started });
+      next = addEntry(next, now, { type: "control", role: "", text: words().joined });
+      return next;
+    }
+    if (!isActive(run) || run.scenario !== scenario) return run;
+    if (run.started_at === iso(startMs) && (run.paused_ms || 0) === paused && run.status === "running") return run;
+    const next = clone(run);
+    next.status = "running";
+    next.started_at = iso(startMs);
+    next.paused_at = null;
+    next.paused_ms = paused;
+    return addEntry(next, now, { type: "control", role: "", text: words().synced });
+  }
+
+  /** 主持人发给观察员的加入链接里的参数：scenario、start（UTC 时刻）、paused（已暂停的秒数，没有暂停时不写）。 */
+  function joinParams(run, now) {
+    if (!isActive(run) || !run.started_at) return null;
+    let paused = run.paused_ms || 0;
+    if (run.status === "paused" && run.paused_at) paused += Math.max(0, now - ms(run.paused_at));
+    const params = { scenario: run.scenario, start: run.started_at };
+    if (paused >= 1000) params.paused = String(Math.floor(paused / 1000));
+    return params;
   }
 
   /** 到时间的情景注入序号（还没出现过的）。 */
@@ -245,6 +320,7 @@
    */
   function buildLog(input) {
     const run = input.run;
+    const w = words();
     const scenario = input.scenario || { id: run.scenario, title: run.scenario, kinds: [], duration: 0, injects: [] };
     const now = input.now;
     const elapsed = elapsedMs(run, now);
@@ -259,7 +335,7 @@
       },
       page: input.page,
       status: run.status,
-      status_label: STATUS[run.status],
+      status_label: w.status[run.status],
       code_word_used: run.status === "aborted",
       started_at: run.started_at ? H.toLocalIso(run.started_at) : "",
       ended_at: run.ended_at ? H.toLocalIso(run.ended_at) : "",
@@ -274,13 +350,14 @@
           offset_seconds: Math.floor(e.offset_ms / 1000),
           at: H.toLocalIso(e.at),
           type: e.type,
-          type_label: TYPES[e.type],
+          type_label: w.types[e.type],
           role: e.role,
           to: e.to,
           text: e.text,
         };
       }),
       evaluation: input.evaluation || null,
+      handbook: input.handbook || { version: "", commit: "", build_date: "" },
     };
   }
 
@@ -291,49 +368,52 @@
     return local ? local.slice(11, 19) : "";
   }
 
-  const UNSET = "（无）";
-
   /** questions：复盘时回答的问题（来自 data/widget_text.yml）。 */
   function drillMarkdown(log, questions) {
+    const w = words();
+    const esc = H.escapeMarkdown;
+    const item = (label, value) => "- " + label + "：" + value;
+    const hb = log.handbook || {};
     const lines = [
-      "# 演练记录：" + H.escapeMarkdown(log.scenario.title),
+      "# " + fill(w.md_title, { title: esc(log.scenario.title) }),
       "",
-      "- 场景：" + H.escapeMarkdown(log.scenario.title) + "（" + H.escapeMarkdown(log.scenario.id) + "）",
-      "- 页面：" + H.escapeMarkdown(log.page.title) + "（" + H.escapeMarkdown(log.page.path) + "）",
-      "- 状态：" + log.status_label,
-      "- 开始时间：" + (log.started_at ? H.formatTime(log.started_at) : UNSET),
-      "- 结束时间：" + (log.ended_at ? H.formatTime(log.ended_at) : UNSET),
-      "- 演练用时：" + log.elapsed,
-      "- 情景注入：已出现 " + log.injects.shown + " 条，共 " + log.injects.total + " 条",
-      "- 观察记录：" + log.observations + " 条",
-      "- 导出时间：" + H.formatTime(log.exported_at),
+      item(w.md_scenario, esc(log.scenario.title) + "（" + esc(log.scenario.id) + "）"),
+      item(w.md_page, esc(log.page.title) + "（" + esc(log.page.path) + "）"),
+      item(w.md_status, log.status_label),
+      item(w.md_started, log.started_at ? H.formatTime(log.started_at) : w.unset),
+      item(w.md_ended, log.ended_at ? H.formatTime(log.ended_at) : w.unset),
+      item(w.md_elapsed, log.elapsed),
+      "- " + fill(w.md_injects, log.injects),
+      "- " + fill(w.md_observations, { count: log.observations }),
+      item(w.md_exported, H.formatTime(log.exported_at)),
+      item(w.md_handbook, hb.version ? esc([hb.version, hb.commit, hb.build_date].filter(Boolean).join(" ")) : w.unset),
       "",
-      "## 时间线",
+      "## " + w.md_timeline,
       "",
-      "| 演练时间 | 时刻 | 类型 | 来源或角色 | 内容 |",
-      "|---|---|---|---|---|",
+      "| " + w.md_columns.join(" | ") + " |",
+      "|" + w.md_columns.map(() => "---").join("|") + "|",
     ];
     log.entries.forEach((e) => {
       const who = e.to ? e.role + " → " + e.to : e.role;
       lines.push("| " + e.offset + " | " + clockTime(e.at) + " | " + e.type_label + " | " +
         (who ? cell(who) : "—") + " | " + cell(e.text) + " |");
     });
-    lines.push("", "## 评估检查单", "");
+    lines.push("", "## " + w.md_evaluation, "");
     const ev = log.evaluation;
     if (ev && ev.items) {
-      lines.push("已完成 " + ev.progress.done + " 项，共 " + ev.progress.total + " 项。", "");
-      ev.items.forEach((item) => {
-        let line = "- [" + (item.checked ? "x" : " ") + "] " + H.escapeMarkdown(item.text);
-        if (item.checked && item.checked_at) line += "（勾选于 " + H.formatTime(item.checked_at) + "）";
+      lines.push(fill(w.md_progress, ev.progress), "");
+      ev.items.forEach((entry) => {
+        let line = "- [" + (entry.checked ? "x" : " ") + "] " + esc(entry.text);
+        if (entry.checked && entry.checked_at) line += fill(w.md_checked_at, { time: H.formatTime(entry.checked_at) });
         lines.push(line);
       });
       if (ev.record && ev.record.notes && ev.record.notes.trim()) {
-        lines.push("", "评估备注：", "", H.fence(ev.record.notes));
+        lines.push("", w.md_notes, "", H.fence(ev.record.notes));
       }
     } else {
-      lines.push(UNSET);
+      lines.push(w.unset);
     }
-    lines.push("", "## 复盘时回答", "");
+    lines.push("", "## " + w.md_review, "");
     (questions || []).forEach((question, index) => lines.push((index + 1) + ". " + question));
     lines.push("");
     return lines.join("\n");
@@ -352,8 +432,11 @@
   const core = {
     DRILL_SCHEMA: DRILL_SCHEMA,
     DRILL_PREFIX: DRILL_PREFIX,
-    STATUS: STATUS,
-    TYPES: TYPES,
+    STATES: STATES,
+    KINDS: KINDS,
+    useWords: useWords,
+    words: words,
+    fill: fill,
     formatOffset: formatOffset,
     emptyRun: emptyRun,
     sanitizeRun: sanitizeRun,
@@ -365,6 +448,9 @@
     pause: pause,
     resume: resume,
     finish: finish,
+    reopen: reopen,
+    join: join,
+    joinParams: joinParams,
     dueInjects: dueInjects,
     reveal: reveal,
     observe: observe,
