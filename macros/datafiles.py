@@ -278,10 +278,15 @@ def load_widget_text(root: Path = ROOT) -> Mapping:
                              f"实际为 {'、'.join(map(str, modes))}")
         for key, mode in modes.items():
             MODE_TEXT.check(where, mode, f"checklist.modes.{key}")
-WIDGET_TEXT_SECTIONS = ("checklist", "drill", "tree", "workdays", "search", "incident")
-CHECKLIST_MODES = ("read-do", "do-confirm")
-WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "tree": is_mapping, "workdays": is_mapping,
-                      "search": is_mapping, "incident": is_mapping})
+    if DRILL_TEXT.check(where, doc["drill"], "drill"):
+        DRILL_CONSOLE_TEXT.check(where, doc["drill"]["console"], "drill.console")
+        run = doc["drill"]["run"]
+        if DRILL_RUN_TEXT.check(where, run, "drill.run"):
+            DRILL_STATUS_TEXT.check(where, run["status"], "drill.run.status")
+            DRILL_TYPE_TEXT.check(where, run["types"], "drill.run.types")
+    TREE_TEXT.check(where, doc["tree"], "tree")
+    from macros import record  # 事件记录页的文字由 macros/record.py 检查（它也读本文件）
+    record.check_text(where, doc["incident"])
     WORKDAYS_TEXT.check(where, doc["workdays"], "workdays")
     if SEARCH_TEXT.check(where, doc["search"], "search"):
         for index, link in enumerate(doc["search"]["links"]):
