@@ -54,8 +54,10 @@ def test_learner_page_carries_sealed_answers_only(built_site, quizzes):
 def test_explanations_and_answer_key_stay_out_of_search(built_site, quizzes):
     index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
     docs = json.loads(index)["docs"]
-    text = "".join(d["text"].replace("\u200b", "") for d in docs)
-    for q in all_questions(quizzes)[:10]:
+    # 解释的句子有的也出现在别的页面上：只看两个自测题页面的条目
+    text = "".join(d["text"].replace("\u200b", "") for d in docs if d["location"].startswith(("training/quiz/",
+                                                                                             "training/results/")))
+    for q in all_questions(quizzes):
         assert quiz_macros.plain(q["explanation"])[:12] not in text, q["id"]
     assert any(d["location"] == "training/results/" for d in docs), "讲师页本身可以搜到"
 

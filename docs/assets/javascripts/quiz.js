@@ -234,9 +234,10 @@
       const feedback = el("p", { className: "hb-quiz__feedback", role: "status", "aria-live": "polite", tabindex: "-1" });
       actions.appendChild(feedback);
       fieldset.after(actions);
+      // 解释的文字在提交后才写进页面（render），没作答时页面里只有封条
       const explain = el("div", { className: "hb-quiz__explain", hidden: "" });
-      explain.appendChild(el("p", { className: "hb-quiz__explanation" },
-        fill(t.answer_line, { answer: answer.join("、") }) + sealed.explanation));
+      const explanation = el("p", { className: "hb-quiz__explanation" });
+      explain.appendChild(explanation);
       const reread = node.querySelector(".hb-quiz__reread");
       if (reread) {
         reread.hidden = false;
@@ -245,7 +246,8 @@
       actions.after(explain);
       const question = {
         node: node, id: id, type: type, answer: answer, inputs: inputs, submit: submit, feedback: feedback,
-        explain: explain, fp: fingerprint(stemText, options, answer), rev: node.getAttribute("data-rev") || "",
+        explain: explain, explanation: explanation, fp: fingerprint(stemText, options, answer),
+        explanationText: fill(t.answer_line, { answer: answer.join("、") }) + sealed.explanation, rev: node.getAttribute("data-rev") || "",
         number: Number(node.getAttribute("data-number")) || 0, stem: stemText,
       };
       return question;
@@ -347,6 +349,7 @@
           q.feedback.textContent = "";
         }
         q.explain.hidden = !answered;
+        q.explanation.textContent = answered ? q.explanationText : "";
       });
       this.scoreText.textContent = fill(t.group_score, { title: this.title, score: scoreText(this.score(), t.score) });
       const messages = [];
