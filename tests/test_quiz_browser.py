@@ -406,3 +406,29 @@ def test_quiz_and_trainer_page_work_from_the_offline_package(page_factory, offli
     page.get_by_label(RTEXT["import_label"]).set_input_files([slips["paths"]["a.json"]])
     expect(page.locator(".hb-quiz-results__count")).to_have_text(fill(RTEXT["learners"], count=1))
     assert log.offsite == [] and log.console_errors == []
+
+
+# ---------------------------------------------------------------- 无障碍：作答后、导入后的状态
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_answered_quiz_and_class_summary_have_no_axe_violations(page_factory, site_url, quizzes, slips, color_scheme):
+    from test_a11y import COLOUR_RULES, describe, open_page as open_axe_page, run_axe
+
+    page, log = open_axe_page(page_factory, site_url, QUIZ, color_scheme)
+    ready(page)
+    basics = quizzes["basics"]["questions"]
+    choose(page, basics[0]["id"], training.answer_letters(basics[0]))
+    choose(page, basics[1]["id"], [wrong_letter(basics[1])])
+    page.get_by_role("button", name=TEXT["export_json"]).click()  # 没填姓名时的提示
+    rules = None if color_scheme == "light" else COLOUR_RULES
+    result = run_axe(page, ".md-content", rules)
+    assert not result["violations"], describe(result["violations"], f"/{QUIZ}（{color_scheme}）")
+
+    page.goto(site_url + RESULTS)
+    page.get_by_label(RTEXT["import_label"]).set_input_files([slips["paths"][n] for n in ("a.json", "b.json",
+                                                                                          "notes.txt")])
+    expect(page.locator(".hb-quiz-results__learners tbody tr")).to_have_count(2)
+    result = run_axe(page, ".md-content", rules)
+    assert not result["violations"], describe(result["violations"], f"/{RESULTS}（{color_scheme}）")
+    assert log.console_errors == []

@@ -62,8 +62,11 @@
       this.input.addEventListener("change", () => this.importFiles(Array.prototype.slice.call(this.input.files || [])));
       field.appendChild(this.input);
       root.appendChild(field);
-      this.messages = el("ul", { className: "hb-quiz-results__messages", role: "status", "aria-live": "polite" });
-      root.appendChild(this.messages);
+      // 导入结果读给读屏软件：role=status 放在外层，列表本身保留列表的语义
+      const status = el("div", { className: "hb-quiz-results__status", role: "status", "aria-live": "polite" });
+      this.messages = el("ul", { className: "hb-quiz-results__messages" });
+      status.appendChild(this.messages);
+      root.appendChild(status);
       this.count = el("p", { className: "hb-quiz-results__count" });
       root.appendChild(this.count);
       const actions = el("div", { className: "hb-quiz-results__actions" });
