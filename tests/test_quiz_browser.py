@@ -241,6 +241,7 @@ def slips(page_factory, site_url, quizzes, tmp_path):
         "notes.txt": "这不是成绩单",
         "checklist.json": json.dumps({"schema": 1, "checklist": "before", "items": {}}),
         "future.json": json.dumps(dict(real, schema=9), ensure_ascii=False),
+        "huge.json": " " * (1024 * 1024 + 10),
     }
     paths = {}
     for name, content in files.items():
@@ -262,7 +263,7 @@ def test_trainer_imports_many_slips_reports_bad_ones_and_summarises(page_factory
     paths = slips["paths"]
     file_input = page.get_by_label(RTEXT["import_label"])
     file_input.set_input_files([paths[n] for n in ("a.json", "b.json", "c-old.json", "a-again.json", "notes.txt",
-                                                   "checklist.json", "future.json")])
+                                                   "checklist.json", "future.json", "huge.json")])
     expect(page.locator(".hb-quiz-results__count")).to_have_text(fill(RTEXT["learners"], count=3))
     found = messages(page)
     assert found[:3] == [fill(RTEXT["imported"], file="a.json", name="学员甲"),
@@ -272,7 +273,8 @@ def test_trainer_imports_many_slips_reports_bad_ones_and_summarises(page_factory
     assert found[4] == fill(RTEXT["not_json"], file="notes.txt")
     assert found[5] == fill(RTEXT["foreign"], file="checklist.json")
     assert found[6] == fill(RTEXT["schema"], file="future.json", schema=9, known=1)
-    expect(page.locator(".hb-quiz-results__problem")).to_have_count(3)
+    assert found[7] == fill(RTEXT["too_big"], file="huge.json")
+    expect(page.locator(".hb-quiz-results__problem")).to_have_count(4)
 
     # 各题错误率：第一题两人中错一人；丙的成绩单来自旧版本，他那份里改过的第二题不计入
     basics = quizzes["basics"]["questions"]

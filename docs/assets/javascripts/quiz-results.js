@@ -90,6 +90,12 @@
       const lines = [];
       let failed = false;
       for (const file of files) {
+        if (file.size > S.MAX_BYTES) {
+          // 太大的文件不读进内存
+          failed = true;
+          lines.push({ ok: false, text: fill(t.too_big, { file: file.name }) });
+          continue;
+        }
         let raw = null;
         try {
           raw = await readFile(file);

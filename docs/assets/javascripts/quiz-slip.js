@@ -330,7 +330,7 @@
   }
 
   const api = {
-    SLIP_SCHEMA, SLIP_KIND, fill, scoreLine, buildSlip, slipFileName, slipMarkdown, parseSlip, addSlip, parseStored,
+    SLIP_SCHEMA, SLIP_KIND, MAX_BYTES, fill, scoreLine, buildSlip, slipFileName, slipMarkdown, parseSlip, addSlip, parseStored,
     summarise, percent, learnerNote, summaryMarkdown, summaryCsv, csvCell, versionText,
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
