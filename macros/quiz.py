@@ -40,7 +40,7 @@ TEXT_KEYS = (
 RESULTS_KEYS = (
     "nojs", "import_label", "imported", "duplicate", "replaced", "older", "not_json", "foreign", "schema", "invalid",
     "too_big", "read_failed", "nothing_lost", "learners", "empty", "other_version", "changed", "unknown",
-    "questions_title", "learners_title", "col_question", "col_group", "col_answered", "col_wrong", "col_rate",
+    "questions_title", "not_answered", "learners_title", "col_question", "col_group", "col_answered", "col_wrong", "col_rate",
     "col_name", "col_date", "col_version", "col_correct", "col_answered_own", "col_total", "col_note", "export_md",
     "export_csv", "clear", "clear_confirm", "cleared", "summary_title", "summary_meta", "warn_unavailable",
     "warn_corrupt",

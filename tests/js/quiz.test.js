@@ -25,6 +25,7 @@ const RTEXT = {
   other_version: "来自手册 {version}（{commit}），本页是 {current}", changed: "{count} 题改过，不计入",
   unknown: "{count} 题本页没有，不计入", learners: "已导入 {count} 名学员的成绩单。", summary_title: "自测题全班汇总",
   summary_meta: "汇总时间 {at}；手册 {version}（{commit}）", questions_title: "各题错误率", learners_title: "每位学员",
+  not_answered: "另有 {count} 题没有学员作答，不列出。",
   col_question: "题目", col_group: "题组", col_answered: "作答人数", col_wrong: "答错人数", col_rate: "错误率",
   col_name: "姓名", col_date: "日期", col_version: "手册版本", col_correct: "答对", col_answered_own: "已答",
   col_total: "共", col_note: "说明",
@@ -161,9 +162,13 @@ test("全班汇总：错误率从高到低，没答的不计，改过的题和�
   assert.deepEqual([byName["丁"].unknown, byName["丁"].otherVersion], [1, true]);
   assert.equal(s.learnerNote(byName["丁"], RTEXT, sum.current), "来自手册 2026.10（0ldc0de），本页是 2026.12（abc1234）；1 题本页没有，不计入");
   assert.equal(s.learnerNote(byName["甲"], RTEXT, sum.current), "");
-  // 没人答过的题排在最后
+  assert.equal(sum.unanswered, 0);
+  // 没人答过的题不列出，只计数
   const none = s.summarise([slip("戊", { q2: ["A"] })], QUESTIONS, STAMP);
-  assert.deepEqual(none.questions.map((r) => [r.id, s.percent(r.rate)]), [["q2", "100%"], ["q1", "—"], ["q3", "—"]]);
+  assert.deepEqual(none.questions.map((r) => [r.id, s.percent(r.rate)]), [["q2", "100%"]]);
+  assert.equal(none.unanswered, 2);
+  assert.match(s.summaryMarkdown(none, RTEXT, { at: "x" }), /\n另有 2 题没有学员作答，不列出。\n/);
+  assert.equal(s.percent(null), "—");
 });
 
 test("汇总导出：Markdown 表格和 CSV（转义逗号和引号，防公式）", () => {

@@ -155,7 +155,7 @@
     }
 
     table(caption, head, rows, className) {
-      const table = el("table", { className: className });
+      const table = el("table");
       table.appendChild(el("caption", {}, caption));
       const thead = el("thead");
       const tr = el("tr");
@@ -174,7 +174,8 @@
         body.appendChild(row);
       });
       table.appendChild(body);
-      const wrap = el("div", { className: "md-typeset__scrollwrap" });
+      // 表格不带类名：Material 只给 table:not([class]) 加表格样式；类名放在外层
+      const wrap = el("div", { className: "md-typeset__scrollwrap " + className });
       const inner = el("div", { className: "md-typeset__table" });
       inner.appendChild(table);
       wrap.appendChild(inner);
@@ -202,6 +203,10 @@
       });
       this.tables.appendChild(this.table(t.questions_title,
         [t.col_question, t.col_group, t.col_answered, t.col_wrong, t.col_rate], questionRows, "hb-quiz-results__questions"));
+      if (summary.unanswered) {
+        this.tables.appendChild(el("p", { className: "hb-quiz-results__unanswered" },
+          fill(t.not_answered, { count: summary.unanswered })));
+      }
       const learnerRows = summary.learners.map((l) => [l.learner, l.date, S.versionText(l.handbook), l.correct,
         l.answered, l.total, S.learnerNote(l, t, summary.current) || "—"]);
       this.tables.appendChild(this.table(t.learners_title, [t.col_name, t.col_date, t.col_version, t.col_correct,

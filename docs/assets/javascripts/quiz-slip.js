@@ -217,6 +217,7 @@
   /**
    * slips: 已导入的成绩单；questions: 本页的题目 [{id, quiz, group, number, rev, stem}]；current: 本页的构建标记。
    * 只合并题目版本（rev）与本页一致的作答；来自别的手册版本、题目改过或本页没有的题，都在学员一行里标出。
+   * questions 只含至少有一人作答的题（错误率从高到低），unanswered 是没人答过的题数。
    */
   function summarise(slips, questions, current) {
     const byId = {};
@@ -255,14 +256,15 @@
     rows.forEach((row) => {
       row.rate = row.answered ? row.wrong / row.answered : null;
     });
-    const sorted = rows.slice().sort((a, b) => {
-      if ((a.rate === null) !== (b.rate === null)) return a.rate === null ? 1 : -1;
+    // 没有人答过的题不列出，只计数
+    const sorted = rows.filter((row) => row.answered > 0).sort((a, b) => {
       if (a.rate !== b.rate) return b.rate - a.rate;
       if (a.wrong !== b.wrong) return b.wrong - a.wrong;
       return a.order - b.order;
     });
     learners.sort((a, b) => a.learner.localeCompare(b.learner, "zh-CN"));
-    return { count: slips.length, questions: sorted, learners: learners, current: cur };
+    return { count: slips.length, questions: sorted, unanswered: rows.length - sorted.length, learners: learners,
+      current: cur };
   }
 
   function percent(rate) {
@@ -299,6 +301,7 @@
       lines.push("| " + [questionLabel(row), row.group, row.answered, row.wrong, percent(row.rate)]
         .map(H.tableCell).join(" | ") + " |");
     });
+    if (summary.unanswered) lines.push("", fill(text.not_answered, { count: summary.unanswered }));
     lines.push("", "## " + text.learners_title, "",
       "| " + [text.col_name, text.col_date, text.col_version, text.col_correct, text.col_answered_own, text.col_total,
         text.col_note].join(" | ") + " |", "|---|---|---|---|---|---|---|");
