@@ -213,7 +213,8 @@ def load_external_domains(root: Path = ROOT) -> list[str]:
 WIDGET_TEXT_SECTIONS = ("checklist", "drill", "tree", "workdays", "search", "incident")
 CHECKLIST_MODES = ("read-do", "do-confirm")
 WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "tree": is_mapping, "workdays": is_mapping,
-                      "search": is_mapping, "incident": is_mapping})
+                      "search": is_mapping, "incident": is_mapping},
+                     {"quiz": is_mapping})  # quiz 部分由 macros/training.py 校验
 CHECKLIST_TEXT = Record({"modes": is_mapping})
 MODE_TEXT = Record({"label": is_text, "help": is_text})
 DRILL_TEXT = Record({"review_questions": is_text_list, "console": is_mapping, "run": is_mapping})

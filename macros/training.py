@@ -8,7 +8,7 @@
   也由这里校验。
 
 数据里指向手册的链接用 drills.py 的 check_link 校验、md_link 输出。自测题的作答与得分在
-docs/assets/javascripts/quiz.js。
+docs/assets/javascripts/quiz.js；题目、答案和讲师页的显示在 macros/quiz.py。
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 
 from macros import datafiles, pages
+from macros import quiz as quiz_macros
 from macros.datafiles import Mapping
 from macros.drills import _get, _is_list, _is_text_list, _src_uri, _unique_texts, check_link, md_link
 from macros.render import cell, md_text
@@ -260,59 +261,14 @@ def load_glossary(root: Path = ROOT) -> Mapping:
 # ---------------------------------------------------------------- 显示
 
 
-def render_quiz(key: str, quiz: dict, src: str, root: Path) -> str:
-    questions = quiz["questions"]
-    out = [
-        f"## {md_text(quiz['title'])} {{#quiz-{key}}}",
-        "",
-        f'<div class="hb-quiz" data-quiz="{escape(key)}" data-title="{escape(quiz["title"])}" markdown="1">',
-        "",
-        f'<p class="hb-quiz__meta">适合：{escape(quiz["audience"])}；共 {len(questions)} 题。</p>',
-        "",
-    ]
-    for number, question in enumerate(questions, start=1):
-        letters = answer_letters(question)
-        kind = QUESTION_TYPES[question["type"]]
-        out += [
-            f'<div class="hb-quiz__question" data-question="{escape(question["id"])}" '
-            f'data-type="{question["type"]}" data-answer="{escape(",".join(letters))}" markdown="1">',
-            "",
-            f'<p class="hb-quiz__stem"><span class="hb-quiz__number">{number}.</span> '
-            f'{escape(question["question"])} <span class="hb-quiz__kind">（{kind}）</span></p>',
-            '<ol class="hb-quiz__options" type="A">',
-        ]
-        for letter, option in zip(LETTERS, question["options"]):
-            out.append(f'<li data-option="{letter}">{escape(option)}</li>')
-        out += [
-            "</ol>",
-            "",
-            '<details class="hb-quiz__answer" markdown="1">',
-            "<summary>答案与解释</summary>",
-            "",
-            f"答案：**{'、'.join(letters)}**。{md_text(question['explanation'])}",
-            "",
-            f"重读：{md_link(question['page'], src, root)}",
-            "",
-            "</details>",
-            "",
-            "</div>",
-            "",
-        ]
-    out += ["</div>"]
-    return "\n\n" + "\n".join(out) + "\n\n"
-
-
 def register(env, root) -> None:
     quizzes = load_quiz(root)
     exercise_groups = load_exercises(root)
     glossary_groups = load_glossary(root)
 
-    # ---- 自测题
+    # ---- 自测题：学员页的题目、讲师页的答案和全班汇总在 macros/quiz.py
 
-    @env.macro
-    def quiz(key: str) -> str:
-        """一组自测题：没有脚本时是题目加可展开的答案；有脚本时可以作答、即时反馈、保存得分。"""
-        return render_quiz(key, _get(quizzes, key, "quiz.yml"), _src_uri(env), root)
+    quiz_macros.register(env, root, quizzes)
 
     @env.macro
     def quiz_index() -> str:
@@ -322,12 +278,6 @@ def register(env, root) -> None:
             link = md_link(f"training/quiz.md#quiz-{key}", src, root, item["title"])
             rows.append(f"| {link} | {cell(item['audience'])} | {len(item['questions'])} |")
         return "\n".join(rows)
-
-    @env.macro
-    def quiz_toolbar() -> str:
-        """自测题页面顶部的总分和讲师工具（由 quiz.js 填充）。"""
-        return ('\n\n<div class="hb-quiz-toolbar" data-quiz-toolbar>'
-                '<p class="hb-quiz-toolbar__nojs">每道题下面的“答案与解释”可以展开查看。</p></div>\n\n')
 
     # ---- 练习卡片
 

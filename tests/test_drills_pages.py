@@ -132,22 +132,6 @@ def test_learning_paths_cover_four_roles_and_the_totals_add_up():
     assert set(found) == {"运维", "客服与服务网点", "财务", "新任事件负责人"}
 
 
-def test_quiz_page_shows_questions_with_hidden_answers_without_javascript(built_site):
-    doc = page(built_site, "training/quiz")
-    quizzes = training.load_quiz(ROOT)
-    questions = doc.xpath("//div[contains(@class, 'hb-quiz__question')]")
-    assert len(questions) == sum(len(q["questions"]) for q in quizzes.values())
-    for node in questions:
-        assert node.get("data-type") in ("single", "multi")
-        assert len(node.xpath(".//ol[@class='hb-quiz__options']/li")) >= 2
-        details = node.xpath(".//details[contains(@class, 'hb-quiz__answer')]")
-        assert details and details[0].get("open") is None
-        assert "答案：" in details[0].text_content()
-        assert details[0].xpath(".//a/@href"), node.get("data-question")
-    for key in quizzes:
-        assert doc.xpath(f"//h2[@id='quiz-{key}']"), key
-
-
 def test_trainer_guide_has_a_timed_plan_and_exercises(built_site):
     doc = page(built_site, "training/trainer-guide")
     text = article_text(doc)

@@ -1,20 +1,23 @@
 /*
- * 自测题（宏 quiz() 生成 .hb-quiz > .hb-quiz__question[data-question][data-type][data-answer]）
- * 与自测题页面的工具栏（宏 quiz_toolbar() 生成 [data-quiz-toolbar]：总分、显示全部答案、打印）。
+ * 自测题（宏 quiz() 生成 .hb-quiz > .hb-quiz__question[data-question][data-type][data-rev][data-seal]）
+ * 与自测题页面的工具栏（宏 quiz_toolbar() 生成 [data-quiz-toolbar]：总分、姓名、导出成绩单）。
  *
- * 没有脚本时是题目加可展开的“答案与解释”；有脚本时可以作答，提交后立即显示对错和解释，
+ * 页面里没有明文答案：每题的答案和解释封在 data-seal 里（macros/quiz.py 的 seal），学员提交后才解开显示。
+ * 没有脚本时只有题目。有脚本时可以作答，提交后立即显示对错、答案、解释和要重读的页面，焦点移到结果上；
+ * 没作答的题看不到答案，学员页没有“显示全部答案”（答案在讲师页）。
  * 每题按第一次提交计分。localStorage 键：handbook:quiz:v1:<页面路径>:<题组>，值为 JSON：
  *   {"v": 1, "answers": {"题目编号": {"chosen": ["A"], "fp": "题目指纹", "at": ISO}}, "updated": ISO}
- * 题目指纹由题干和选项算出；题目改了，旧答案自动作废。读不了的值另存到 handbook:quiz:backup:… 后从头计分。
- * 讲师工具：“显示全部答案”“打印题目和答案”；浏览器直接打印时只打印题目。
+ * 题目指纹由题干、选项和答案算出；题目改了，旧答案自动作废。读不了的值另存到 handbook:quiz:backup:… 后从头计分。
+ * 学员的姓名存在 handbook:quiz:learner。成绩单的格式与全班汇总见 quiz-slip.js。
  *
  * 接口：window.HandbookQuiz = {core, quizzes()}；core 也可以在 Node 中 require 本文件得到。
- * 保存与文字函数用 core.js（HandbookCore）。用户输入和数据文字一律用 textContent 写入页面。
+ * 显示的文字来自 data/widget_text.yml 的 quiz（data-text 属性）；用户输入和数据文字一律用 textContent 写入页面。
  */
 (function (global) {
   "use strict";
 
   const H = typeof module !== "undefined" && module.exports ? require("./core.js") : global.HandbookCore;
+  const S = typeof module !== "undefined" && module.exports ? require("./quiz-slip.js") : global.HandbookQuizSlip;
 
   function isObject(value) {
     return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -28,12 +31,33 @@
 
   const QUIZ_SCHEMA = 1;
   const QUIZ_PREFIX = "handbook:quiz:v1:";
+  const LEARNER_KEY = "handbook:quiz:learner";
 
   function parseAnswer(text) {
     return String(text || "")
       .split(",")
       .map((s) => s.trim().toUpperCase())
       .filter(Boolean);
+  }
+
+  function bytesOf(binary) {
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  /** 解开 data-seal（macros/quiz.py 的 seal 的逆运算）：{a: ["B"], e: "解释"}；解不开时返回 null。 */
+  function unseal(id, sealed) {
+    try {
+      const data = bytesOf(atob(String(sealed || "")));
+      const key = new TextEncoder().encode("hb-quiz:" + id);
+      for (let i = 0; i < data.length; i++) data[i] = data[i] ^ key[i % key.length] ^ ((i * 31 + 7) & 0xff);
+      const payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(data));
+      if (!isObject(payload) || !Array.isArray(payload.a) || !payload.a.length || typeof payload.e !== "string") return null;
+      return { answer: payload.a.map(String), explanation: payload.e };
+    } catch (err) {
+      return null;
+    }
   }
 
   /** 选的和正确答案完全一致才算对（多选题少选、多选都算错）。 */
@@ -97,12 +121,14 @@
     return { answered: answered, correct: right, total: questions.length };
   }
 
-  function scoreText(score) {
-    return "已答 " + score.answered + " 题，共 " + score.total + " 题；答对 " + score.correct + " 题";
+  /** 得分的一句话；template 来自 widget_text 的 quiz.score。 */
+  function scoreText(score, template) {
+    return S.fill(template || "已答 {answered} 题，共 {total} 题；答对 {correct} 题", score);
   }
 
   const core = {
     parseAnswer: parseAnswer,
+    unseal: unseal,
     grade: grade,
     fingerprint: fingerprint,
     emptyQuiz: emptyQuiz,
@@ -121,10 +147,8 @@
   const { el, button, store } = H;
   const NAME = "自测题";
   const TOOLBAR = "自测题工具栏";
-
-  const WARN_UNAVAILABLE = "这个浏览器不允许本页保存数据（例如隐私模式，或存储空间已满）。作答只保留到关闭或刷新本页为止，请及时导出。";
-  const WARN_CORRUPT_QUIZ = "本机保存的作答记录已损坏，无法读取。已另存一份原始数据，这一组从头开始计分。";
   const clock = { now: () => Date.now() };
+  const fill = S.fill;
 
   let counter = 0;
 
@@ -134,6 +158,7 @@
     constructor(root, registry) {
       this.root = root;
       this.registry = registry;
+      this.text = H.readJSON(root, "data-text", NAME);
       this.uid = "hbq" + ++counter;
       this.id = root.getAttribute("data-quiz") || "quiz" + counter;
       this.title = H.collapse(root.getAttribute("data-title")) || this.id;
@@ -160,9 +185,12 @@
     }
 
     enhanceQuestion(node) {
+      const t = this.text;
       const id = node.getAttribute("data-question");
+      const sealed = unseal(id, node.getAttribute("data-seal"));
+      if (!sealed) throw new Error("组件“" + NAME + "”在页面 " + H.pageId() + " 上的题目 " + id + " 的 data-seal 无法解开");
       const type = node.getAttribute("data-type") === "multi" ? "multi" : "single";
-      const answer = parseAnswer(node.getAttribute("data-answer"));
+      const answer = sealed.answer;
       const stem = node.querySelector(".hb-quiz__stem");
       let stemText = id;
       if (stem) {
@@ -187,8 +215,7 @@
       if (list) fieldset.appendChild(list);
       node.querySelectorAll("li[data-option]").forEach((li) => {
         const letter = li.getAttribute("data-option");
-        const text = H.collapse(li.textContent);
-        options.push(text);
+        options.push(H.collapse(li.textContent));
         const input = el("input", { type: type === "multi" ? "checkbox" : "radio", name: name, value: letter,
           id: name + "-" + letter });
         const label = el("label", { for: input.id, className: "hb-quiz__label" });
@@ -198,19 +225,30 @@
         label.appendChild(mark);
         li.appendChild(input);
         li.appendChild(label);
-        if (answer.indexOf(letter) !== -1) li.setAttribute("data-correct", "");
         inputs.push({ li: li, input: input, letter: letter, mark: mark });
       });
       const actions = el("div", { className: "hb-quiz__actions" });
-      const submit = button("提交", () => this.submit(question), "hb-quiz__submit");
+      const submit = button(t.submit, () => this.submit(question), "hb-quiz__submit");
       actions.appendChild(submit);
-      const feedback = el("p", { className: "hb-quiz__feedback", role: "status", "aria-live": "polite" });
+      // 提交后焦点移到这里：读屏软件读出对错，Tab 接着到解释里的链接和下一题
+      const feedback = el("p", { className: "hb-quiz__feedback", role: "status", "aria-live": "polite", tabindex: "-1" });
       actions.appendChild(feedback);
       fieldset.after(actions);
-      const details = node.querySelector("details.hb-quiz__answer");
+      // 解释的文字在提交后才写进页面（render），没作答时页面里只有封条
+      const explain = el("div", { className: "hb-quiz__explain", hidden: "" });
+      const explanation = el("p", { className: "hb-quiz__explanation" });
+      explain.appendChild(explanation);
+      const reread = node.querySelector(".hb-quiz__reread");
+      if (reread) {
+        reread.hidden = false;
+        explain.appendChild(reread);
+      }
+      actions.after(explain);
       const question = {
         node: node, id: id, type: type, answer: answer, inputs: inputs, submit: submit, feedback: feedback,
-        details: details, fp: fingerprint(stemText, options, answer),
+        explain: explain, explanation: explanation, fp: fingerprint(stemText, options, answer),
+        explanationText: fill(t.answer_line, { answer: answer.join("、") }) + sealed.explanation, rev: node.getAttribute("data-rev") || "",
+        number: Number(node.getAttribute("data-number")) || 0, stem: stemText,
       };
       return question;
     }
@@ -219,7 +257,7 @@
       const head = el("div", { className: "hb-quiz__head" });
       this.scoreText = el("p", { className: "hb-quiz__score", role: "status", "aria-live": "polite" });
       head.appendChild(this.scoreText);
-      head.appendChild(button("重做本组", () => this.reset(), "hb-quiz__reset"));
+      head.appendChild(button(this.text.reset, () => this.reset(), "hb-quiz__reset"));
       this.warning = el("p", { className: "hb-quiz__warning", role: "alert", hidden: "" });
       head.appendChild(this.warning);
       const meta = this.root.querySelector(".hb-quiz__meta");
@@ -228,16 +266,23 @@
     }
 
     submit(question) {
+      const t = this.text;
       const chosen = question.inputs.filter((o) => o.input.checked).map((o) => o.letter);
       if (!chosen.length) {
-        question.feedback.textContent = question.type === "multi" ? "请先选择答案（可以选多个）。" : "请先选择一个答案。";
+        question.feedback.textContent = question.type === "multi" ? t.choose_many : t.choose_one;
         return;
       }
       const fresh = parseQuiz(store.read(this.key));
       if (fresh.status === "ok") this.state = fresh.state;
       this.state = answerQuestion(this.state, question.id, chosen, question.fp, clock.now());
       this.save();
-      this.render(question);
+      this.render();
+      // 提交按钮和选项都停用了：焦点不落回页首，移到结果上
+      question.feedback.focus();
+      const saved = this.state.answers[question.id];
+      const right = grade(question.answer, saved.chosen);
+      H.announce("quiz", "submit", fill(t.announce, { title: this.title, number: question.number,
+        result: right ? t.right : fill(t.wrong, { answer: question.answer.join("、") }) }));
     }
 
     reset() {
@@ -250,80 +295,96 @@
         });
       });
       this.render();
-      this.scoreText.textContent = "已清空本组作答。" + this.scoreText.textContent;
+      this.scoreText.textContent = this.text.reset_done + this.scoreText.textContent;
+    }
+
+    answered(q) {
+      const saved = this.state.answers[q.id];
+      return saved && saved.fp === q.fp ? saved : null;
     }
 
     score() {
       return scoreQuiz(this.state, this.questions);
     }
 
-    render(focus) {
-      const reveal = document.body.classList.contains("hb-quiz-reveal");
+    /** 成绩单里的一组：每题的编号、题号、版本、题干、答案和所选。 */
+    slipGroup() {
+      return {
+        id: this.id, title: this.title,
+        questions: this.questions.map((q) => {
+          const saved = this.answered(q);
+          return { id: q.id, number: q.number, rev: q.rev, stem: q.stem, answer: q.answer,
+            chosen: saved ? saved.chosen : null, at: saved ? saved.at : null };
+        }),
+      };
+    }
+
+    render() {
+      const t = this.text;
       this.questions.forEach((q) => {
-        const saved = this.state.answers[q.id];
-        const answered = !!saved && saved.fp === q.fp;
+        const saved = this.answered(q);
+        const answered = !!saved;
         const right = answered && grade(q.answer, saved.chosen);
         q.node.classList.toggle("hb-quiz__question--answered", answered);
         q.node.classList.toggle("hb-quiz__question--right", right);
         q.node.classList.toggle("hb-quiz__question--wrong", answered && !right);
         q.inputs.forEach((o) => {
           const chosen = answered && saved.chosen.indexOf(o.letter) !== -1;
-          const correct = q.answer.indexOf(o.letter) !== -1;
+          const correct = answered && q.answer.indexOf(o.letter) !== -1;
           if (answered) o.input.checked = chosen;
           o.input.disabled = answered;
           o.li.classList.toggle("hb-quiz__option--chosen", chosen);
-          o.li.classList.toggle("hb-quiz__option--correct", (answered || reveal) && correct);
+          o.li.classList.toggle("hb-quiz__option--correct", correct);
           o.li.classList.toggle("hb-quiz__option--wrong", chosen && !correct);
           let mark = "";
-          if ((answered || reveal) && correct) mark = "（正确答案）";
-          else if (chosen) mark = "（你的选择）";
-          if (chosen && correct) mark = "（你的选择，正确）";
+          if (chosen && correct) mark = t.mark_chosen_correct;
+          else if (correct) mark = t.mark_correct;
+          else if (chosen) mark = t.mark_chosen;
           o.mark.textContent = mark;
         });
         q.submit.hidden = answered;
         if (answered) {
-          q.feedback.textContent = right ? "回答正确。" : "回答错误。正确答案是 " + q.answer.join("、") + "。";
-        } else if (q.feedback.textContent.indexOf("请先") !== 0) {
+          q.feedback.textContent = right ? t.right : fill(t.wrong, { answer: q.answer.join("、") });
+        } else if (q.feedback.textContent !== t.choose_one && q.feedback.textContent !== t.choose_many) {
           q.feedback.textContent = "";
         }
-        if (q.details) {
-          q.details.hidden = !(answered || reveal);
-          if (answered && focus === q) q.details.open = true;
-          if (answered && !q.details.hasAttribute("data-seen")) {
-            q.details.open = true;
-            q.details.setAttribute("data-seen", "");
-          }
-          if (reveal) q.details.open = true;
-        }
+        q.explain.hidden = !answered;
+        q.explanation.textContent = answered ? q.explanationText : "";
       });
-      this.scoreText.textContent = this.title + "：" + scoreText(this.score());
+      this.scoreText.textContent = fill(t.group_score, { title: this.title, score: scoreText(this.score(), t.score) });
       const messages = [];
-      if (!store.persistent) messages.push(WARN_UNAVAILABLE);
-      if (this.corrupt) messages.push(WARN_CORRUPT_QUIZ);
+      if (!store.persistent) messages.push(t.warn_unavailable);
+      if (this.corrupt) messages.push(t.warn_corrupt);
       this.warning.textContent = messages.join(" ");
       this.warning.hidden = messages.length === 0;
       if (this.registry) this.registry.refresh();
     }
   }
 
-  // ---- 自测题页面的工具栏：总分、显示答案、打印
+  // ---- 自测题页面的工具栏：总分、姓名、导出成绩单
 
   class QuizToolbar {
     constructor(root) {
+      const t = (this.text = H.readJSON(root, "data-text", TOOLBAR));
       this.root = root;
       this.quizzes = [];
-      // 即时导航换页时 body 不变：上一页留下的“显示答案”状态要清掉
-      document.body.classList.remove("hb-quiz-reveal", "hb-quiz-print");
       root.textContent = "";
       this.total = el("p", { className: "hb-quiz-toolbar__total", role: "status", "aria-live": "polite" });
       root.appendChild(this.total);
+      const nameId = "hb-quiz-learner";
+      const field = el("p", { className: "hb-quiz-toolbar__name" });
+      field.appendChild(el("label", { for: nameId }, t.name_label));
+      this.name = el("input", { type: "text", id: nameId, autocomplete: "name", maxlength: "60" });
+      this.name.value = store.read(LEARNER_KEY) || "";
+      this.name.addEventListener("change", () => store.write(LEARNER_KEY, H.collapse(this.name.value)));
+      field.appendChild(this.name);
+      root.appendChild(field);
       const actions = el("div", { className: "hb-quiz-toolbar__actions" });
-      this.toggle = button("显示全部答案", () => this.setReveal(!document.body.classList.contains("hb-quiz-reveal")),
-        "hb-quiz-toolbar__reveal");
-      this.toggle.setAttribute("aria-pressed", "false");
-      actions.appendChild(this.toggle);
-      actions.appendChild(button("打印题目和答案", () => this.print(), "hb-quiz-toolbar__print"));
+      actions.appendChild(button(t.export_json, () => this.exportSlip("json"), "hb-quiz-toolbar__json"));
+      actions.appendChild(button(t.export_text, () => this.exportSlip("md"), "hb-quiz-toolbar__text"));
       root.appendChild(actions);
+      this.message = el("p", { className: "hb-quiz-toolbar__message", role: "status", "aria-live": "polite" });
+      root.appendChild(this.message);
       root.classList.add("hb-quiz-toolbar--ready");
     }
 
@@ -335,39 +396,33 @@
         sum.correct += s.correct;
         sum.total += s.total;
       });
-      this.total.textContent = "全部题组：" + scoreText(sum);
+      this.total.textContent = fill(this.text.total, { score: scoreText(sum, this.text.score) });
     }
 
-    setReveal(on) {
-      document.body.classList.toggle("hb-quiz-reveal", on);
-      this.toggle.setAttribute("aria-pressed", on ? "true" : "false");
-      this.toggle.textContent = on ? "隐藏未作答题目的答案" : "显示全部答案";
-      this.quizzes.forEach((q) => {
-        if (!on) {
-          q.questions.forEach((question) => {
-            if (question.details) question.details.open = false;
-          });
-        }
-        q.render();
+    slip() {
+      return S.buildSlip({
+        learner: this.name.value, now: clock.now(), stamp: H.stamp(), page: H.pageId(),
+        groups: this.quizzes.map((q) => q.slipGroup()),
       });
     }
 
-    print() {
-      const was = document.body.classList.contains("hb-quiz-reveal");
-      const opened = this.quizzes.map((q) => q.questions.map((question) => question.details && question.details.open));
-      document.body.classList.add("hb-quiz-print");
-      this.setReveal(true);
-      const done = () => {
-        window.removeEventListener("afterprint", done);
-        document.body.classList.remove("hb-quiz-print");
-        this.setReveal(was);
-        this.quizzes.forEach((q, i) => q.questions.forEach((question, j) => {
-          if (question.details) question.details.open = !!opened[i][j] || was;
-        }));
-      };
-      window.addEventListener("afterprint", done);
-      window.print();
-      done();
+    exportSlip(format) {
+      const t = this.text;
+      if (!H.collapse(this.name.value)) {
+        this.message.textContent = t.need_name;
+        this.name.focus();
+        return;
+      }
+      store.write(LEARNER_KEY, H.collapse(this.name.value));
+      const slip = this.slip();
+      const titles = {};
+      this.quizzes.forEach((q) => {
+        titles[q.id] = q.title;
+      });
+      const file = S.slipFileName(slip) + (format === "json" ? ".json" : ".md");
+      if (format === "json") H.download(file, JSON.stringify(slip, null, 2) + "\n", "application/json");
+      else H.download(file, S.slipMarkdown(slip, t, titles), "text/markdown");
+      this.message.textContent = fill(t.exported, { file: file });
     }
   }
 
