@@ -17,7 +17,7 @@ try:
 except ModuleNotFoundError:
     import bootstrap  # noqa: F401  MkDocs 载入钩子时本目录临时在 sys.path 上
 
-from macros import datafiles, release  # noqa: E402
+from macros import bundle, datafiles, downloads, release, urls  # noqa: E402
 
 
 @event_priority(100)
@@ -33,7 +33,9 @@ def on_config(config):
         config.extra["search_empty"] = widget_text["search"]
     except datafiles.DataError as exc:
         raise PluginError(f"数据文件有误：{exc}") from None
+    urls.configure_redirects(config, root)  # data/redirects.yml → mkdocs-redirects
     offline = config.plugins.get("material/offline")
+    config.extra["offline_bundle"] = bool(offline and offline.config.enabled)
     features = config.theme["features"]
     if (not (offline and offline.config.enabled) and config.use_directory_urls
             and "navigation.instant" not in features):
@@ -44,3 +46,13 @@ def on_config(config):
 def on_page_markdown(markdown, page, config, files):
     page.meta["review_due"] = release.add_months(page.meta["reviewed"], page.meta["review_every"]).isoformat()
     return markdown
+
+
+def on_files(files, config):
+    """make dist 生成的离线包和 PDF（HANDBOOK_DOWNLOADS 指向它们的清单）放进站点的 downloads/。"""
+    return downloads.add_files(files, config)
+
+
+def on_post_page(output, page, config):
+    """离线包的图标写明宽高：在压缩包里直接打开、样式表没有加载时，图标不会撑满整屏。"""
+    return bundle.size_icons(output) if config.extra.get("offline_bundle") else output
