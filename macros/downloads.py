@@ -94,7 +94,7 @@ def render(manifest: dict | None, link_prefix: str) -> str:
         button = f'{{ .md-button .md-button--primary download="{name}" }}'
         parts.append(
             f'<div class="hb-download" markdown>\n\n'
-            f'### {escape(entry["title"])}\n\n'
+            f'## {escape(entry["title"])}\n\n'
             f'[下载{kind}（{name}）]({link_prefix}{entry["name"]}){button}\n\n'
             f'- 大小：{human_size(entry["size"])}（{entry["size"]:,} 字节）\n'
             f'- 版本：{escape(entry["version"])}，构建日期：{escape(entry["date"])}\n'
