@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
+# mkdocs-redirects 载入 properdocs 时的提示横幅（与构建无关）
+export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
 # 仓库根目录有 package.json 时（eslint 等），测试前按 package-lock.json 安装

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import re
 from html import escape
 
 from macros import datafiles
@@ -35,11 +36,34 @@ def fact_badge(entry: dict, file: str = "facts.yml") -> str:
     return ""
 
 
+_DIALABLE = re.compile(r"^\+?\d[\d-]*\d$")
+
+
+def dial_number(value) -> str | None:
+    """电话号码里可以拨打的部分（末尾的数字，去掉空格和横线），如 “分机 8001” → 8001；
+    不是号码（如示例值 “手机 示例-0001”）时返回 None。"""
+    digits: list[str] = []
+    for part in reversed(str(value).split()):
+        if not re.fullmatch(r"\+?[\d-]+", part):
+            break
+        digits.insert(0, part)
+    number = "".join(digits)
+    return number.replace("-", "") if _DIALABLE.match(number) else None
+
+
+def tel_link(value, shown: str) -> str:
+    """电话号码做成 tel: 链接（手机上点一下就拨）；拨不了的值原样显示。shown 是已转义的 HTML。"""
+    number = dial_number(value)
+    return f'<a class="hb-tel" href="tel:{number}">{shown}</a>' if number else shown
+
+
 def contact_text(entry: dict) -> str:
-    """本单位的值；网址只显示为文字（示例网址不是真实网站，不做成链接）。"""
+    """本单位的值；电话是 tel: 链接；网址只显示为文字（示例网址不是真实网站，不做成链接）。"""
     value = escape(format_fact(entry))
     if entry["kind"] == "url":
         value = f"<code>{value}</code>"
+    elif entry["kind"] == "phone":
+        value = tel_link(entry["value"], value)
     return value + (example_badge() if entry.get("example") else "")
 
 
@@ -79,11 +103,12 @@ def register(env, root) -> None:
 
     @env.macro
     def hotline(key: str, badge: bool = True) -> str:
-        """热线的名称与号码，如 “纳税缴费服务热线 12366”；未核实时后面带标记。"""
+        """热线的名称与号码，如 “纳税缴费服务热线 12366”，号码是 tel: 链接；未核实时后面带标记。"""
         entry = _lookup(facts, key, "data/facts.yml")
         if entry["kind"] != "phone":
             raise UnknownValue(f"data/facts.yml 中的 {key!r} 不是电话号码")
-        return f"{entry['name']} **{entry['value']}**" + (fact_badge(entry) if badge else "")
+        number = tel_link(entry["value"], f"<strong>{escape(str(entry['value']))}</strong>")
+        return f"{entry['name']} {number}" + (fact_badge(entry) if badge else "")
 
     @env.macro
     def contact(key: str) -> str:
@@ -106,7 +131,9 @@ def register(env, root) -> None:
                     state += f"（可信度{datafiles.CONFIDENCE[entry['confidence']]}）"
             else:
                 state = "本单位的值" + (example_badge("facts.yml") if entry.get("example") else "")
-            rows.append(f"| {cell(entry['name'])} | **{cell(format_fact(entry))}** | {source} "
+            value = f"<strong>{cell(format_fact(entry))}</strong>"
+            value = tel_link(entry["value"], value) if entry["kind"] == "phone" else value
+            rows.append(f"| {cell(entry['name'])} | {value} | {source} "
                         f"| {state} | {cell(entry.get('note', ''))} |")
         return "\n".join(rows)
 
@@ -147,5 +174,5 @@ def register(env, root) -> None:
         for entry in organisation["service_points"]:
             badge = example_badge("organisation.yml") if entry.get("example") else ""
             rows.append(f"| {cell(entry['name'])}{badge} | {cell(entry['address'])} | {cell(entry['hours'])} "
-                        f"| {cell(entry['phone'])} |")
+                        f"| {tel_link(entry['phone'], cell(entry['phone']))} |")
         return "\n".join(rows)

@@ -54,6 +54,7 @@ def security_headers() -> dict[str, str]:
 def build_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"
+    env["DISABLE_MKDOCS_2_WARNING"] = "true"
     env.pop("HANDBOOK_ENV", None)
     env.pop("HANDBOOK_OFFLINE", None)
     env["HANDBOOK_SITE_URL"] = SITE_URL

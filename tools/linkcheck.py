@@ -28,6 +28,7 @@ FETCH_ATTRS = {
 FETCH_RELS = {"stylesheet", "icon", "shortcut", "preload", "prefetch", "modulepreload", "manifest",
               "apple-touch-icon", "preconnect", "dns-prefetch", "mask-icon"}
 IGNORED_SCHEMES = {"mailto", "tel", "data", "blob", "about"}
+REFRESH_URL = re.compile(r"url\s*=\s*(\S+)", re.I)
 CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -201,6 +202,7 @@ def check_site(root: Path, *, allowed_domains: list[str], site_url: str | None =
     html_files = sorted(p for p in site.root.rglob("*.html"))
     report.pages = [p.relative_to(site.root).as_posix() for p in html_files]
     links_from: dict[Path, set[Path]] = defaultdict(set)
+    redirects: set[Path] = set()
 
     def check_url(page: Path, url: str, *, fetch: bool, what: str) -> None:
         url = url.strip()
@@ -260,6 +262,12 @@ def check_site(root: Path, *, allowed_domains: list[str], site_url: str | None =
                     check_url(page, url, fetch=True, what="<style> 中的 url()")
             if tag == "form" and element.get("action"):
                 check_url(page, element.get("action"), fetch=True, what="<form action>")
+            if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+                # 跳转页（data/redirects.yml）：目标必须存在；跳转页本身不必从首页链接到达
+                target = REFRESH_URL.search(element.get("content") or "")
+                if target:
+                    redirects.add(page)
+                    check_url(page, target.group(1).strip("'\""), fetch=False, what="跳转页 <meta refresh>")
 
     for stylesheet in sorted(site.root.rglob("*.css")):
         text = stylesheet.read_text(encoding="utf-8", errors="replace")
@@ -285,7 +293,7 @@ def check_site(root: Path, *, allowed_domains: list[str], site_url: str | None =
                     queue.append(nxt)
         for page in html_files:
             relative = page.relative_to(site.root).as_posix()
-            if page not in seen and relative not in unreachable_ok:
+            if page not in seen and relative not in unreachable_ok and page not in redirects:
                 report.add(site.name(page), f"从首页 {start} 出发无法通过链接到达这个页面")
     else:
         report.add(start, "首页不存在")

@@ -17,7 +17,7 @@ try:
 except ModuleNotFoundError:
     import bootstrap  # noqa: F401  MkDocs 载入钩子时本目录临时在 sys.path 上
 
-from macros import datafiles, frontmatter, handtyped, pagetypes, store, terms  # noqa: E402
+from macros import datafiles, frontmatter, handtyped, pagetypes, store, terms, urls  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 _state: dict = {}
@@ -64,6 +64,14 @@ def on_config(config):
     _state["words"] = terms.patterns(terms.load_terms(data.root))
     _state["errors"] = []
     return config
+
+
+def on_files(files, config):
+    """发布过的网址都还能打开（页面或 data/redirects.yml 中的重定向），见 macros/urls.py。"""
+    problems = urls.problems(project_root(config), [f.src_uri for f in files.documentation_pages()])
+    if problems:
+        raise PluginError("发布过的网址打不开：\n" + "\n".join(problems))
+    return files
 
 
 def on_post_build(config):
