@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros import business, checklists, downloads, drills, facts, incident, legal, record, release, search, service, terms, training, tree, urls  # noqa: F401  search、terms、urls 只登记数据文件（构建钩子用），不提供宏
+# search、terms、urls 只登记数据文件（构建钩子用），不提供宏
+from macros import (  # noqa: F401
+    business, checklists, downloads, drills, facts, incident, legal, record, release, search, service, terms, training,
+    tree, urls,
+)
 
 MODULES = (facts, release, incident, tree, checklists, service, legal, drills, training, business, record, downloads)
 

@@ -16,7 +16,9 @@ const M = require(path.join(assets, "record-merge.js"));
 const C = require(path.join(assets, "checklist-state.js"));
 const D = require(path.join(assets, "drill-run.js"));
 
-const ALL = yaml.load(fs.readFileSync(path.join(root, "data", "widget_text.yml"), "utf8")).incident;
+const WIDGET_TEXT = yaml.load(fs.readFileSync(path.join(root, "data", "widget_text.yml"), "utf8"));
+D.useWords(WIDGET_TEXT.drill.run); // 演练记录的文字与页面上用的是同一份
+const ALL = WIDGET_TEXT.incident;
 const T = ALL;
 const MT = ALL.merge;
 const LEVELS = {
