@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros import business, checklists, drills, facts, incident, legal, release, search, service, terms, training, tree  # noqa: F401  search、terms 只登记数据文件（构建钩子用），不提供宏
+from macros import (  # noqa: F401  search、terms 只登记数据文件（构建钩子用），不提供宏
+    business, checklists, drills, facts, flowchart, incident, legal, printpacks, release, search, service, terms,
+    training, tree,
+)
 
-MODULES = (facts, release, incident, tree, checklists, service, legal, drills, training, business)
+MODULES = (facts, release, incident, tree, checklists, service, legal, drills, training, business, flowchart, printpacks)
 
 
 def define_env(env) -> None:

@@ -254,7 +254,7 @@ def layout(data: dict, levels: dict) -> Layout:
     connectors: dict[int, list[tuple[float, float, float, float]]] = {}
     for card in cards.values():
         _draw_card(card, cards, texts, shapes, connectors)
-    for column, lines in connectors.items():
+    for lines in connectors.values():
         lines.sort(key=lambda c: (c[1], c[3]))
         for index, (x1, y1, x2, y2) in enumerate(lines):
             xm = x1 + GAP * (index + 1) / (len(lines) + 1)

@@ -85,12 +85,15 @@ def load_print_packs(root: Path = datafiles.ROOT) -> datafiles.Mapping:
     files: dict[str, str] = {}
     for key, pack in packs.items():
         label = f"packs.{key}"
-        if not PACK.check(where, pack, label):
+        ok = PACK.check(where, pack, label)
+        file = pack.get("file") if isinstance(pack, dict) else None
+        if isinstance(file, str):
+            if file in files:
+                where.add(_line_of(lines, getattr(pack, "line", 0), "file:"),
+                          f"{label} 的文件名 {file} 与 packs.{files[file]} 相同")
+            files.setdefault(file, key)
+        if not ok:
             continue
-        if pack["file"] in files:
-            where.add(_line_of(lines, pack.line, "file:"),
-                      f"{label} 的文件名 {pack['file']} 与 packs.{files[pack['file']]} 相同")
-        files.setdefault(pack["file"], key)
         entries = pack["pages"]
         seen: set[str] = set()
         cursor = getattr(entries, "line", 0)

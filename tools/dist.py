@@ -82,7 +82,7 @@ def make_dist(out: Path, build=mkdocs_build) -> dict:
     build(site)
     check_links(site)
 
-    from tools.binder import build_pdf
+    from tools.binder import build_packs
     with tempfile.TemporaryDirectory() as tmp:
         offline = Path(tmp) / f"handbook-{version}"
         print(f"2/3 离线包 → {out}/handbook-offline-{version}.zip")
@@ -90,7 +90,7 @@ def make_dist(out: Path, build=mkdocs_build) -> dict:
         check_links(offline)
         pdf = out / f"handbook-{version}.pdf"
         print(f"3/3 打印版 → {pdf}")
-        result = build_pdf(offline, pdf)
+        result = build_packs(offline, out)
         (offline / "使用说明.txt").write_text(README.format(**stamp), encoding="utf-8")
         archive = out / f"handbook-offline-{version}.zip"
         zip_folder(offline, archive)
