@@ -300,3 +300,22 @@ def test_flowchart_text_fits_when_rendered(offline_url, page_factory):
         .map(t => [t.textContent, t.getComputedTextLength(), parseFloat(t.dataset.box)])
         .filter(([, width, box]) => width > box + 0.5)""")
     assert over == [], f"文字超出了框：{over}"
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["with-scripts", "without-scripts"])
+def test_printing_the_triage_page_from_the_browser(offline_url, page_factory, tmp_path, scripts):
+    """在浏览器里打印分流页：有脚本时 Material 打开折叠块，流程图单独占一张横向页，不再印嵌套列表；
+    没有脚本时折叠块打不开，照常印嵌套列表，也不留一张空白的横向页。"""
+    page, _log = page_factory(offline_url, java_script_enabled=scripts)
+    page.goto(offline_url + "incident/triage.html")
+    pdf = tmp_path / "triage.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    landscape = [size for size in page_sizes(pdf) if size[0] > size[1]]
+    flat = squeeze("\n".join(pdf_text(pdf)))
+    data = tree.load_decision_tree(ROOT)["not_found"]
+    if scripts:
+        assert len(landscape) == 1 and "转2" in flat
+        assert "逐条列出全部分支" not in flat
+    else:
+        assert landscape == [] and "转2" not in flat
+        assert squeeze(data["nodes"][data["start"]]["question"]) in flat
