@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -41,16 +42,19 @@ def packs(shared, offline_site) -> Path:
     return shared_once(Path(shared["base"]), "print-packs", make) / "pdf"
 
 
-def pdf_text(pdf: Path) -> list[str]:
+@functools.lru_cache(maxsize=None)
+def pdf_text(pdf: Path) -> tuple[str, ...]:
+    """每页的文字（每个打印包只取一次，几个测试共用）。"""
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")
-    return pages[:-1] if pages and not pages[-1].strip() else pages
+    return tuple(pages[:-1] if pages and not pages[-1].strip() else pages)
 
 
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@functools.lru_cache(maxsize=None)
 def page_sizes(pdf: Path) -> list[tuple[float, float]]:
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True,
                           check=True).stdout
