@@ -341,7 +341,7 @@ LEGEND = ("方框是问题，左上角是编号，从 1 开始；每行是一个
 
 def figure(key: str, data: dict, levels: dict) -> str:
     title = escape(tree.clean(data["title"]))
-    return (f'<details class="hb-flowchart" id="hb-flowchart-{escape(key.replace("_", "-"))}">'
+    return (f'<details class="hb-flowchart" data-search-exclude id="hb-flowchart-{escape(key.replace("_", "-"))}">'
             f'<summary>一页流程图：全部分支（适合打印）</summary>'
             f'<figure class="hb-flowchart__figure">'
             f'<figcaption class="hb-flowchart__caption"><strong>{title}</strong> {escape(LEGEND)}</figcaption>'
