@@ -10,11 +10,12 @@ from pathlib import Path
 
 # search、terms、urls 只登记数据文件（构建钩子用），不提供宏
 from macros import (  # noqa: F401
-    business, checklists, downloads, drills, facts, incident, legal, record, release, search, service, terms, training,
-    tree, urls,
+    business, checklists, downloads, drills, facts, flowchart, incident, legal, printpacks, record, release, search,
+    service, terms, training, tree, urls,
 )
 
-MODULES = (facts, release, incident, tree, checklists, service, legal, drills, training, business, record, downloads)
+MODULES = (facts, release, incident, tree, checklists, service, legal, drills, training, business, record, downloads,
+           flowchart, printpacks)
 
 
 def define_env(env) -> None:

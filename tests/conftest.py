@@ -37,7 +37,7 @@ SITE_URL = "http://127.0.0.1:8000/"
 #: 用到这些夹具的测试需要浏览器（make test-fast 不运行它们）
 BROWSER_FIXTURES = {"browser", "page_factory"}
 #: 用到这些夹具的测试需要完整构建手册
-BUILD_FIXTURES = {"built_site", "offline_site", "site_url", "offline_url"}
+BUILD_FIXTURES = {"built_site", "offline_site", "site_url", "offline_url", "dist"}
 
 HEADER_LINE = re.compile(r'^\s*add_header\s+([\w-]+)\s+"([^"]*)"\s*(always)?\s*;', re.M)
 
@@ -373,6 +373,54 @@ def run_node_tests(test_file: Path, at_least: int, timeout: int = 300) -> int:
 
 
 # ---------------------------------------------------------------- 页面清单
+
+
+# ---------------------------------------------------------------- 发布包（make dist）
+
+#: 在子进程里运行 tools.dist.make_dist（打印版用同步的 Playwright，不能和测试的浏览器在同一线程），
+#: 构建这一步换成复制会话共用的构建，并记下 make dist 的两次构建各带了什么环境变量。
+#: 内网站点的构建由 macros/downloads.add_files 把清单里的文件放进 downloads/（下面的小项目测试真的构建它），
+#: 这里照做，让 make dist 的其余步骤（链接检查、文件齐全的检查、记下网址）照常运行。
+DIST_FROM_SHARED_BUILDS = """
+import json, shutil, sys
+from pathlib import Path
+from tools import dist
+out, served, offline, urls = map(Path, sys.argv[1:5])
+calls = []
+def build(site_dir, **env):
+    calls.append(env)
+    if env.get("HANDBOOK_OFFLINE") == "true":
+        shutil.copytree(offline, site_dir, dirs_exist_ok=True)
+        return
+    shutil.copytree(served, site_dir, dirs_exist_ok=True)
+    manifest = Path(env["HANDBOOK_DOWNLOADS"])
+    (site_dir / "downloads").mkdir()
+    for entry in json.loads(manifest.read_text(encoding="utf-8"))["files"]:
+        shutil.copyfile(manifest.parent / entry["name"], site_dir / "downloads" / entry["name"])
+    shutil.copyfile(manifest, site_dir / "downloads" / manifest.name)
+out.mkdir(parents=True)
+shutil.copyfile(dist.URLS_FILE, urls)
+dist.make_dist(out, build=build, urls_file=urls)
+print(json.dumps(calls))
+"""
+
+
+@pytest.fixture(scope="session")
+def dist(shared, built_site, offline_site):
+    """发布包只生成一次（并行运行时几个进程共用）。"""
+    def make(folder: Path):
+        out = folder / "dist"
+        result = subprocess.run(
+            [sys.executable, "-c", DIST_FROM_SHARED_BUILDS, str(out), str(built_site), str(offline_site),
+             str(folder / "published_urls.yml")],
+            cwd=ROOT, capture_output=True, text=True, timeout=900)
+        if result.returncode != 0:
+            return result.stdout + result.stderr
+        # 先按离线包构建，再带着下载清单构建内网站点
+        calls = json.loads(result.stdout.splitlines()[-1])
+        expected = [{"HANDBOOK_OFFLINE": "true"}, {"HANDBOOK_DOWNLOADS": str(out / "downloads" / "manifest.json")}]
+        return None if calls == expected else f"make dist 的两次构建不对：{calls}"
+    return shared_once(Path(shared["base"]), "dist", make) / "dist"
 
 
 def page_paths() -> list[str]:

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from conftest import ROOT, material_search, run_build, shared_once
+from conftest import ROOT, material_search, run_build
 from macros import release
 from tools import dist as dist_tool
 from tools.linkcheck import check_site
@@ -24,50 +24,6 @@ from tools.linkcheck import check_site
 VERSION = release.read_version(ROOT)
 TOP = f"handbook-{VERSION}/"
 
-#: 在子进程里运行 tools.dist.make_dist（打印版用同步的 Playwright，不能和测试的浏览器在同一线程），
-#: 构建这一步换成复制会话共用的构建，并记下 make dist 的两次构建各带了什么环境变量。
-#: 内网站点的构建由 macros/downloads.add_files 把清单里的文件放进 downloads/（下面的小项目测试真的构建它），
-#: 这里照做，让 make dist 的其余步骤（链接检查、文件齐全的检查、记下网址）照常运行。
-DIST_FROM_SHARED_BUILDS = """
-import json, shutil, sys
-from pathlib import Path
-from tools import dist
-out, served, offline, urls = map(Path, sys.argv[1:5])
-calls = []
-def build(site_dir, **env):
-    calls.append(env)
-    if env.get("HANDBOOK_OFFLINE") == "true":
-        shutil.copytree(offline, site_dir, dirs_exist_ok=True)
-        return
-    shutil.copytree(served, site_dir, dirs_exist_ok=True)
-    manifest = Path(env["HANDBOOK_DOWNLOADS"])
-    (site_dir / "downloads").mkdir()
-    for entry in json.loads(manifest.read_text(encoding="utf-8"))["files"]:
-        shutil.copyfile(manifest.parent / entry["name"], site_dir / "downloads" / entry["name"])
-    shutil.copyfile(manifest, site_dir / "downloads" / manifest.name)
-out.mkdir(parents=True)
-shutil.copyfile(dist.URLS_FILE, urls)
-dist.make_dist(out, build=build, urls_file=urls)
-print(json.dumps(calls))
-"""
-
-
-@pytest.fixture(scope="session")
-def dist(shared, built_site, offline_site):
-    """发布包只生成一次（并行运行时几个进程共用）。"""
-    def make(folder: Path):
-        out = folder / "dist"
-        result = subprocess.run(
-            [sys.executable, "-c", DIST_FROM_SHARED_BUILDS, str(out), str(built_site), str(offline_site),
-             str(folder / "published_urls.yml")],
-            cwd=ROOT, capture_output=True, text=True, timeout=900)
-        if result.returncode != 0:
-            return result.stdout + result.stderr
-        # 先按离线包构建，再带着下载清单构建内网站点
-        calls = json.loads(result.stdout.splitlines()[-1])
-        expected = [{"HANDBOOK_OFFLINE": "true"}, {"HANDBOOK_DOWNLOADS": str(out / "downloads" / "manifest.json")}]
-        return None if calls == expected else f"make dist 的两次构建不对：{calls}"
-    return shared_once(Path(shared["base"]), "dist", make) / "dist"
 
 
 @pytest.fixture(scope="session")
@@ -158,18 +114,6 @@ def test_dist_records_the_release_urls(dist, shared):
     for old in before["releases"]:
         new = next(r for r in recorded["releases"] if r["version"] == old["version"])
         assert set(old["urls"]) <= set(new["urls"]), "记下网址时不能丢掉已经发布过的"
-
-
-def test_pdf_title_comes_from_print_packs(tmp_path):
-    assert dist_tool.pdf_title("handbook-1.0.0.pdf", dist_tool.pack_titles(tmp_path)) == "handbook-1.0.0.pdf"
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "print_packs.yml").write_text(
-        "packs:\n  emergency:\n    title: 应急文件夹\n  service:\n    title: 服务台与网点\n    file: desk.pdf\n",
-        encoding="utf-8")
-    titles = dist_tool.pack_titles(tmp_path)
-    assert dist_tool.pdf_title("handbook-emergency-1.0.0.pdf", titles) == "应急文件夹"
-    assert dist_tool.pdf_title("desk.pdf", titles) == "服务台与网点"
-    assert dist_tool.pdf_title("other.pdf", titles) == "other.pdf"
 
 
 def test_pdf_has_cover_toc_page_numbers_and_every_runbook(dist):

@@ -140,45 +140,14 @@ def make_bundle(site: Path, bundle: Path, stamp: dict) -> None:
     (bundle / OPEN_FILE).write_text(page, encoding="utf-8")
 
 
-def print_pdfs(site: Path, folder: Path, version: str) -> list[Path]:
-    """打印版写进 folder，返回其中全部 PDF。按角色分册的打印（tools.binder.build_packs）可用时用它，
-    否则打印一份应急手册。"""
+def print_pdfs(site: Path, folder: Path) -> list[tuple[Path, str]]:
+    """data/print_packs.yml 中的每个打印包写进 folder；返回 [(PDF, 打印包的标题)]，按数据中的顺序。"""
     from tools import binder
     folder.mkdir(parents=True, exist_ok=True)
-    build_packs = getattr(binder, "build_packs", None)
-    if build_packs is not None:
-        build_packs(site, folder)
-    else:
-        binder.build_pdf(site, folder / f"handbook-{version}.pdf")
-    pdfs = sorted(folder.glob("*.pdf"))
-    if not pdfs:
+    packs = binder.build_packs(site, folder)["packs"]
+    if not packs:
         raise DistError(f"打印版没有生成 PDF（{folder}）")
-    return pdfs
-
-
-def pack_titles(root: Path = ROOT) -> dict[str, str]:
-    """data/print_packs.yml 中每个分册的标题：{分册的键或 file: title}；文件不存在时为空。"""
-    path = root / "data" / "print_packs.yml"
-    if not path.is_file():
-        return {}
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    packs = doc.get("packs", doc) if isinstance(doc, dict) else {}
-    titles = {}
-    for key, pack in (packs.items() if isinstance(packs, dict) else ()):
-        if isinstance(pack, dict) and isinstance(pack.get("title"), str):
-            titles[str(key)] = pack["title"]
-            if isinstance(pack.get("file"), str):
-                titles[pack["file"]] = pack["title"]
-    return titles
-
-
-def pdf_title(name: str, titles: dict[str, str]) -> str:
-    """PDF 的标题：print_packs.yml 里写了这个文件名，或文件名含分册的键（取最长的）；否则是文件名。"""
-    if name in titles:
-        return titles[name]
-    stem = Path(name).stem
-    keys = sorted((k for k in titles if not k.endswith(".pdf") and k in stem), key=len, reverse=True)
-    return titles[keys[0]] if keys else name
+    return [(Path(pack["path"]), pack["title"]) for pack in packs.values()]
 
 
 def sha256(path: Path) -> str:
@@ -240,14 +209,13 @@ def make_dist(out: Path, build=mkdocs_build, urls_file: Path = URLS_FILE) -> dic
         build(offline, HANDBOOK_OFFLINE="true")
         check_links(offline)
         print(f"2/4 打印版 → {folder}")
-        pdfs = print_pdfs(offline, Path(tmp) / "print", version)
-        for pdf in pdfs:
+        pdfs = print_pdfs(offline, Path(tmp) / "print")
+        for pdf, _ in pdfs:
             shutil.copyfile(pdf, folder / pdf.name)
         bundle = Path(tmp) / f"handbook-{version}"
         make_bundle(offline, bundle, stamp)
         zip_folder(bundle, archive)
-    titles = pack_titles()
-    entries = [(archive, "离线包", "zip")] + [(folder / p.name, pdf_title(p.name, titles), "pdf") for p in pdfs]
+    entries = [(archive, "离线包", "zip")] + [(folder / pdf.name, title, "pdf") for pdf, title in pdfs]
     manifest = write_manifest(folder, entries, stamp)
     site = out / "site"
     print(f"3/4 内网站点（含下载页）→ {site}")
@@ -258,7 +226,7 @@ def make_dist(out: Path, build=mkdocs_build, urls_file: Path = URLS_FILE) -> dic
         raise DistError(f"内网站点的 {downloads.FOLDER}/ 里缺少：{', '.join(missing)}")
     added = record_urls(site, version, urls_file)
     print(f"4/4 发布的网址 → {urls_file}（新增 {len(added)} 个）")
-    return {"site": site, "zip": archive, "pdfs": [folder / p.name for p in pdfs], "manifest": manifest,
+    return {"site": site, "zip": archive, "pdfs": [folder / pdf.name for pdf, _ in pdfs], "manifest": manifest,
             "version": version, "urls_added": added}
 
 
