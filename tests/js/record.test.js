@@ -190,6 +190,8 @@ test("读入：认出事件记录、检查单、一页的检查单、演练记�
   assert.equal(drill.kind, "drill");
   assert.ok(drill.entries.some((e) => e.kind === "inject"));
   assert.deepEqual(read("q.json", { format: "handbook-quiz-slip", schema: 1 }), { skipped: "quiz" });
+  // quiz-slip.js 写出的成绩单：格式在 kind 里
+  assert.deepEqual(read("slip.json", { schema: 1, kind: "handbook-quiz-slip", learner: "甲" }), { skipped: "quiz" });
   assert.equal(read("bom.json", "\uFEFF" + JSON.stringify(exported(started()))).source.kind, "incident");
 });
 

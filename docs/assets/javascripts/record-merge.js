@@ -45,7 +45,8 @@
   function kindOf(data) {
     if (!isObject(data)) throw fail("not_object");
     const format = str(data.format);
-    if (/^handbook-quiz/.test(format)) return "quiz";
+    // 自测成绩单用 kind 标明格式（quiz-slip.js），其他导出用 format
+    if (/^handbook-quiz/.test(format) || /^handbook-quiz/.test(str(data.kind))) return "quiz";
     if (FORMATS[format]) return FORMATS[format];
     if (Array.isArray(data.checklists)) return "bundle";
     throw fail("foreign");
