@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -421,6 +422,21 @@ def dist(shared, built_site, offline_site):
         expected = [{"HANDBOOK_OFFLINE": "true"}, {"HANDBOOK_DOWNLOADS": str(out / "downloads" / "manifest.json")}]
         return None if calls == expected else f"make dist 的两次构建不对：{calls}"
     return shared_once(Path(shared["base"]), "dist", make) / "dist"
+
+
+@pytest.fixture(scope="session")
+def archive(dist) -> Path:
+    return next((dist / "downloads").glob("handbook-offline-*.zip"))
+
+
+@pytest.fixture(scope="session")
+def bundle(archive, tmp_path_factory):
+    """解压后的离线包（最上层的文件夹）。"""
+    target = tmp_path_factory.mktemp("unzipped")
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(target)
+    (top,) = [path for path in target.iterdir() if path.is_dir()]
+    return top
 
 
 def page_paths() -> list[str]:

@@ -31,20 +31,6 @@ def manifest(dist) -> dict:
     return json.loads((dist / "downloads" / "manifest.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="session")
-def archive(dist) -> Path:
-    return dist / "downloads" / f"handbook-offline-{VERSION}.zip"
-
-
-@pytest.fixture(scope="session")
-def bundle(archive, tmp_path_factory):
-    """解压后的离线包（最上层的文件夹）。"""
-    target = tmp_path_factory.mktemp("unzipped")
-    with zipfile.ZipFile(archive) as opened:
-        opened.extractall(target)
-    return target / TOP.rstrip("/")
-
-
 def page_titles(page_type: str) -> list[str]:
     titles = []
     for path in sorted((ROOT / "docs").rglob("*.md")):

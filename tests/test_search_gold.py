@@ -14,7 +14,6 @@ import pytest
 
 from bench.search import TOP, doc_to_path, href_to_doc, load_gold, rank, search, warm_up
 from conftest import ROOT, SharedPage
-from test_dist import bundle, dist  # noqa: F401  离线包（make dist 生成的 zip 解开）
 
 GOLD = load_gold()
 QUERIES = GOLD["queries"]
