@@ -213,7 +213,7 @@ def load_external_domains(root: Path = ROOT) -> list[str]:
 WIDGET_TEXT_SECTIONS = ("checklist", "drill", "workdays", "search")
 CHECKLIST_MODES = ("read-do", "do-confirm")
 WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "workdays": is_mapping, "search": is_mapping})
-CHECKLIST_TEXT = Record({"modes": is_mapping})
+CHECKLIST_TEXT = Record({"modes": is_mapping, "ui": is_mapping})
 MODE_TEXT = Record({"label": is_text, "help": is_text})
 DRILL_TEXT = Record({"review_questions": is_text_list})
 WORKDAYS_TEXT = Record({key: is_text for key in (
@@ -252,6 +252,9 @@ def load_widget_text(root: Path = ROOT) -> Mapping:
                              f"实际为 {'、'.join(map(str, modes))}")
         for key, mode in modes.items():
             MODE_TEXT.check(where, mode, f"checklist.modes.{key}")
+        for key, text in doc["checklist"]["ui"].items():
+            if not is_text(text):
+                where.add(doc["checklist"]["ui"], f"checklist.ui.{key} 应当是非空文字")
     DRILL_TEXT.check(where, doc["drill"], "drill")
     WORKDAYS_TEXT.check(where, doc["workdays"], "workdays")
     if SEARCH_TEXT.check(where, doc["search"], "search"):

@@ -15,7 +15,7 @@ NODE = shutil.which("node") or "/usr/bin/node"
 ENGINE = ROOT / "docs" / "assets" / "javascripts" / "checklist-state.js"
 SCRIPTS = sorted((ROOT / "docs" / "assets" / "javascripts").glob("*.js"))
 #: 检查单纯逻辑与它依赖的 core.js（存储、文字、启动登记）的 Node 测试 → 至少应通过的测试数
-NODE_TESTS = {ROOT / "tests" / "js" / "checklist.test.js": 20, ROOT / "tests" / "js" / "core.test.js": 15}
+NODE_TESTS = {ROOT / "tests" / "js" / "checklist.test.js": 30, ROOT / "tests" / "js" / "core.test.js": 15}
 
 
 def run_node(*args: str) -> subprocess.CompletedProcess:
