@@ -825,3 +825,50 @@ def test_two_tabs_never_overwrite_text_being_typed(page_factory, site):
     expect_value(first, "执行人", "值班工程师甲、乙")
     assert conflict(second, "执行人").count() == 0 and conflict(first, "执行人").count() == 0
     no_errors(log)
+
+
+@pytest.mark.parametrize("value", ["garbage{", "42", "null", '[1, "x", null]', '{"notes": 5, "v": 2}'])
+def test_a_broken_draft_in_session_storage_is_ignored(page_factory, site_url, value):
+    page, log = new_page(page_factory, site_url)
+    page.goto(site_url)
+    page.evaluate("([k, v]) => sessionStorage.setItem(k, v)", [DRAFT, value])
+    page.goto(site_url + "operations/upgrade/")
+    ready(page)
+    assert page.locator(".hb-checklist__conflict").count() == 0
+    checklist(page).get_by_label("备注", exact=True).fill("照常保存")
+    assert stored_record(page)["notes"] == "照常保存"
+    assert page.evaluate("k => sessionStorage.getItem(k)", DRAFT) is None, "没有冲突时不留草稿"
+    no_errors(log)
+
+
+COMPOSE = """([el, text]) => {
+  el.focus();
+  el.dispatchEvent(new CompositionEvent('compositionstart', {bubbles: true}));
+  el.value = el.value + text;
+  el.dispatchEvent(new InputEvent('input', {bubbles: true, isComposing: true}));
+}"""
+COMMIT = """([el, text]) => {
+  el.value = el.value.replace(/[a-z]+$/, text);
+  el.dispatchEvent(new InputEvent('input', {bubbles: true, isComposing: true}));
+  el.dispatchEvent(new CompositionEvent('compositionend', {bubbles: true, data: text}));
+}"""
+
+
+def test_typing_with_an_input_method_is_not_cut_off_by_the_other_tab(page_factory, site_url):
+    first, log = open_page(page_factory, Site(site_url, offline=False))
+    second = first.context.new_page()
+    second.goto(site_url + "operations/upgrade/")
+    ready(second)
+    notes_a, notes_b = (checklist(tab).get_by_label("备注", exact=True) for tab in (first, second))
+    notes_a.fill("甲：停止写入")
+    expect_value(second, "备注", "甲：停止写入")
+    second.evaluate(COMPOSE, [notes_b.element_handle(), "beifen"])  # 拼音还没选字：不保存
+    assert stored_record(first)["notes"] == "甲：停止写入"
+    notes_a.fill("甲：停止写入，已通知服务台")
+    first.wait_for_timeout(300)  # 让 storage 事件送到第二个标签页
+    assert notes_b.input_value() == "甲：停止写入beifen", "拼写中的输入框不被换掉"
+    second.evaluate(COMMIT, [notes_b.element_handle(), "备份"])
+    assert conflict(second, "备注").is_visible()
+    assert notes_b.input_value() == "甲：停止写入备份"
+    assert stored_record(first)["notes"] == "甲：停止写入，已通知服务台"
+    no_errors(log)

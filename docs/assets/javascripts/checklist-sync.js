@@ -7,6 +7,7 @@
  *     - 别的标签页在此期间改过（存储 ≠ base，也 ≠ 本页）：不覆盖对方，本页的文字留在输入框里，
  *       旁边显示对方保存的文字，由用户选“保留这里的”“改用另一个的”或“合并两份”。两份都不丢。
  *     - 收到别的标签页的改动时：本页没有未保存的输入（输入框 = base）就直接换成新值；否则同样显示冲突。
+ *     - 输入法拼写中（拼音还没选字）不保存也不换值，选完字时按上面的规则保存或显示冲突。
  *   冲突没解决时，本页的文字另存在 sessionStorage（handbook:checklist:draft:<页面>:<检查单>），
  *   刷新本页后冲突仍在；关闭标签页前浏览器会先询问。
  *
@@ -94,8 +95,15 @@
       this.write = options.write;
       this.base = {};
       this.conflicts = {};
+      this.composing = {};
       RECORD_FIELDS.forEach((name) => {
         this.base[name] = "";
+        this.fields[name].addEventListener("compositionstart", () => {
+          this.composing[name] = true;
+        });
+        this.fields[name].addEventListener("compositionend", () => {
+          this.composing[name] = false;
+        });
       });
       for (let i = guards.length - 1; i >= 0; i--) {
         if (!guards[i].fields.notes.isConnected) guards.splice(i, 1); // 即时导航换走的页面
@@ -119,6 +127,7 @@
       RECORD_FIELDS.forEach((name) => {
         const field = this.fields[name];
         const remote = record[name];
+        if (this.composing[name]) return; // 拼写完成时保存，那时再比较
         const verdict = reconcile(field.value, this.base[name], remote);
         if (verdict === "conflict") {
           this.show(name, remote);

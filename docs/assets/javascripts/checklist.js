@@ -206,7 +206,9 @@
         if (extra) row.appendChild(extra);
         panel.appendChild(row);
         this.fields[name] = input;
-        input.addEventListener("input", () => this.setField(name, input.value));
+        // 输入法拼写中（拼音还没选字）不保存，选完字再保存；拼写期间别的标签页的改动不换掉输入框
+        input.addEventListener("input", (event) => event.isComposing || this.setField(name, input.value));
+        input.addEventListener("compositionend", () => this.setField(name, input.value));
       };
       addField("operator", ui.operator, el("input", { type: "text", autocomplete: "off" }));
       addField("ticket", ui.ticket, el("input", { type: "text", autocomplete: "off" }));
