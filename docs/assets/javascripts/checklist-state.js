@@ -10,8 +10,14 @@
  *   第 1 版格式（键 handbook-checklist:<页面路径>#<检查单编号>，值 {"done": [条目文字…], "operator",
  *   "ticket", "notes"}）在读取时自动迁移。无法解析的值另存到 handbook:checklist:backup:… 后从空白开始；
  *   浏览器不让保存（隐私模式、配额用尽）时改存内存，并在检查单上提示“刷新后不会保留”。
- *   同一检查单开在两个标签页里时，通过 storage 事件保持一致。
+ *   同一检查单开在两个标签页里时，通过 storage 事件保持一致（执行记录文字的冲突处理见 checklist-sync.js）。
  *
+ *   导出（buildRecord，“导出 JSON”的内容，格式说明 data/schemas/checklist.schema.json）：
+ *     {"format": "handbook-checklist-record", "schema": 2, "handbook": {"version", "commit", "build_date"},
+ *      "title", "mode", "checklist", "page": {"path", "title", "url"}, "exported_at",
+ *      "progress": {"done", "total"}, "record": {"operator", "ticket", "start", "notes"},
+ *      "items": [{"id", "text", "level", "checked", "checked_at"}]}
+ *   时间都是本地时间加时区偏移（2026-11-28T09:05:00+08:00）。整页导出见 checklist-export.js。
  */
 (function (global) {
   "use strict";
