@@ -652,8 +652,7 @@ def test_one_action_exports_every_checklist_on_the_page(page_factory, site):
     ready(page)
     bar = page.locator(".hb-checklist-page")
     assert bar.count() == 1
-    assert bar.get_by_role("group", name="本页全部检查单（4 张）").count() == 0  # 一栏本身就是这个组
-    assert bar.get_attribute("role") == "group" and "本页全部检查单（4 张）" in bar.inner_text()
+    assert page.get_by_role("group", name="本页全部检查单").count() == 1
     assert page.evaluate("() => document.querySelector('.hb-checklist[data-checklist=after]')"
                          ".nextElementSibling.classList.contains('hb-checklist-page')"), "在最后一张检查单下面"
     boxes(page, "plan").nth(0).click()
@@ -871,4 +870,22 @@ def test_typing_with_an_input_method_is_not_cut_off_by_the_other_tab(page_factor
     assert conflict(second, "备注").is_visible()
     assert notes_b.input_value() == "甲：停止写入备份"
     assert stored_record(first)["notes"] == "甲：停止写入，已通知服务台"
+    no_errors(log)
+
+
+def test_page_export_stays_outside_other_widgets_and_skips_hidden_checklists(page_factory, site_url):
+    """演练页：评估检查单在演练控制台里，每个场景一张，只显示所选场景的那一张。"""
+    page, log = new_page(page_factory, site_url)
+    page.goto(site_url + "drills/run/")
+    ready(page)
+    bar = page.locator(".hb-checklist-page")
+    assert bar.count() == 1 and bar.is_visible()
+    assert page.evaluate("() => document.querySelector('.hb-checklist-page').parentElement"
+                         ".classList.contains('md-content__inner')"), "不放进别的组件里面"
+    shown = page.evaluate("() => [...document.querySelectorAll('.hb-checklist--ready')]"
+                          ".filter(e => !e.closest('[hidden]')).map(e => e.dataset.checklist)")
+    _, raw = download_text(page, bar.get_by_role("button", name="导出本页全部检查单（JSON）"))
+    data = json.loads(raw)
+    assert [c["checklist"] for c in data["checklists"]] == shown
+    assert schema_errors("checklist-page.schema.json", data) == []
     no_errors(log)

@@ -10,6 +10,8 @@
  *   文件名：<页面路径>-checklists-<导出时间>.md / .json
  *
  * 本页有两张及以上检查单时，最后一张检查单下面出现“本页全部检查单”一栏（checklist.js 挂载时调用 place()）。
+ * 检查单在别的组件里（如演练控制台的评估检查单）时，这一栏放在那个组件的整块后面，不放进组件里面；
+ * 导出时不含此刻隐藏着的检查单（如没有选中的演练场景的评估检查单）。
  * 纯逻辑在 Node 中 require 本文件可得；浏览器中挂在 window.HandbookChecklistExport 上。
  */
 (function (global) {
@@ -73,23 +75,29 @@
 
   // ------------------------------------------------------------------ 浏览器部分
 
-  const { fill } = global.HandbookChecklistSync;
   let bar = null;
 
-  /** 本页全部检查单的导出内容；instances 是 checklist.js 的实例（各有 record()）。 */
+  /** 本页全部检查单的导出内容；instances 是 checklist.js 的实例（各有 root、record()）。 */
   function collect(instances) {
     return buildPageBundle({
       handbook: H.stamp(),
       page: { path: H.pageId(), title: H.pageTitle(), url: location.href.split("#")[0] },
-      records: instances.map((instance) => instance.record()),
+      records: instances.filter((instance) => !instance.root.closest("[hidden]")).map((instance) => instance.record()),
       now: new Date(),
     });
   }
 
+  /** 正文里包含这张检查单的最外一块（检查单直接写在正文里时就是它自己）。 */
+  function outermost(root) {
+    const content = root.closest(".md-content__inner");
+    let node = root;
+    while (content && node.parentElement && node.parentElement !== content) node = node.parentElement;
+    return node;
+  }
+
   function build(ui, current) {
     const node = H.el("div", { className: "hb-checklist-page", role: "group", "aria-labelledby": "hb-checklist-page-title" });
-    const title = H.el("p", { className: "hb-checklist-page__title", id: "hb-checklist-page-title" });
-    node.appendChild(title);
+    node.appendChild(H.el("p", { className: "hb-checklist-page__title", id: "hb-checklist-page-title" }, ui.page_title));
     node.appendChild(H.el("p", { className: "hb-checklist-page__help" }, ui.page_help));
     const row = H.el("div", { className: "hb-checklist__actions" });
     row.appendChild(H.button(ui.page_markdown, () => {
@@ -101,7 +109,7 @@
       H.download(pageFileName(data, "json"), JSON.stringify(data, null, 2) + "\n", "application/json");
     }, "hb-checklist-page__json"));
     node.appendChild(row);
-    return { node: node, title: title };
+    return { node: node };
   }
 
   /**
@@ -117,9 +125,8 @@
       return;
     }
     if (!bar) bar = build(ui, current);
-    const last = instances[instances.length - 1].root;
+    const last = outermost(instances[instances.length - 1].root);
     if (last.nextElementSibling !== bar.node) last.after(bar.node);
-    bar.title.textContent = fill(ui.page_title, { count: instances.length });
   }
 
   global.HandbookChecklistExport = Object.assign({ place: place, collect: collect }, pure);
