@@ -889,3 +889,25 @@ def test_page_export_stays_outside_other_widgets_and_skips_hidden_checklists(pag
     assert [c["checklist"] for c in data["checklists"]] == shown
     assert schema_errors("checklist-page.schema.json", data) == []
     no_errors(log)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_conflict_and_page_export_have_no_axe_violations(page_factory, site_url, scheme):
+    from test_a11y import COLOUR_RULES, describe, run_axe, serve_axe
+
+    first, log = new_page(page_factory, site_url, color_scheme=scheme)
+    serve_axe(first.context, site_url)
+    first.goto(site_url + "operations/upgrade/")
+    ready(first)
+    second = first.context.new_page()
+    second.add_init_script(HOLD_STORAGE_EVENTS)
+    second.goto(site_url + "operations/upgrade/")
+    ready(second)
+    second.evaluate("window.__hold = true")
+    checklist(first).get_by_label("备注", exact=True).fill("甲的备注")
+    checklist(second).get_by_label("备注", exact=True).type("乙的备注")
+    assert conflict(second, "备注").is_visible()
+    for where in ('.hb-checklist[data-checklist="before"]', ".hb-checklist-page"):
+        result = run_axe(second, where, None if scheme == "light" else COLOUR_RULES)
+        assert not result["violations"], describe(result["violations"], f"{where}（{scheme}）")
+    no_errors(log)
