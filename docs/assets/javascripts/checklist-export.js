@@ -1,5 +1,5 @@
 /*
- * 整页导出：一个操作把本页每张检查单的记录导出成一个文件（Markdown 或 JSON）。
+ * 整页导出：一个操作把本页每张检查单的记录导出成一个文件（Markdown 或 JSON）；打印一张检查单。
  *
  *   JSON（data/schemas/checklist-page.schema.json）：
  *     {"schema": 1, "kind": "checklist-page",
@@ -129,5 +129,20 @@
     if (last.nextElementSibling !== bar.node) last.after(bar.node);
   }
 
-  global.HandbookChecklistExport = Object.assign({ place: place, collect: collect }, pure);
+  /** “打印本检查单”：打印时只留页面标题和这一张检查单（样式在 checklist.css 的 .hb-print-one）。 */
+  function printOne(root) {
+    const body = document.body;
+    body.classList.add("hb-print-one");
+    root.classList.add("hb-checklist--printing");
+    const done = () => {
+      body.classList.remove("hb-print-one");
+      root.classList.remove("hb-checklist--printing");
+      window.removeEventListener("afterprint", done);
+    };
+    window.addEventListener("afterprint", done);
+    window.print();
+    done();
+  }
+
+  global.HandbookChecklistExport = Object.assign({ place: place, collect: collect, printOne: printOne }, pure);
 })(typeof globalThis !== "undefined" ? globalThis : this);

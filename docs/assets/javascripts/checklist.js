@@ -437,17 +437,7 @@
     }
 
     print() {
-      const body = document.body;
-      body.classList.add("hb-print-one");
-      this.root.classList.add("hb-checklist--printing");
-      const done = () => {
-        body.classList.remove("hb-print-one");
-        this.root.classList.remove("hb-checklist--printing");
-        window.removeEventListener("afterprint", done);
-      };
-      window.addEventListener("afterprint", done);
-      window.print();
-      done();
+      global.HandbookChecklistExport.printOne(this.root);
     }
   }
 
@@ -467,7 +457,9 @@
   H.register({ name: NAME, selector: ".hb-checklist", mount: mount });
 
   // 全局监听只注册一次（Material 的即时导航换页时不会重复）。
+  // 本页存不进 localStorage（改存内存）时不读别的标签页的改动：读了会丢掉只在本页内存里的勾选和文字。
   window.addEventListener("storage", (event) => {
+    if (!store.persistent) return;
     live = live.filter((instance) => instance.root.isConnected);
     live.forEach((instance) => {
       if (event.key === null || event.key === instance.key) instance.reload();
