@@ -911,3 +911,25 @@ def test_conflict_and_page_export_have_no_axe_violations(page_factory, site_url,
         result = run_axe(second, where, None if scheme == "light" else COLOUR_RULES)
         assert not result["violations"], describe(result["violations"], f"{where}（{scheme}）")
     no_errors(log)
+
+
+def test_a_tab_that_cannot_save_keeps_its_own_ticks_and_text(page_factory, site_url):
+    """第二个标签页存不进 localStorage（配额用尽）：第一个标签页保存时，第二个不丢掉只在它内存里的内容。"""
+    first, log = open_page(page_factory, Site(site_url, offline=False))
+    second = first.context.new_page()
+    second.add_init_script(QUOTA)
+    second.goto(site_url + "operations/upgrade/")
+    ready(second)
+    assert checklist(second).locator(".hb-checklist__warning").is_visible()
+    notes_b = checklist(second).get_by_label("备注", exact=True)
+    notes_b.fill("只在本页内存里的备注")
+    boxes(second).nth(1).click()
+    checklist(first).get_by_label("备注", exact=True).fill("甲的备注")
+    boxes(first).nth(0).click()
+    first.wait_for_timeout(300)  # 让 storage 事件送到第二个标签页
+    assert notes_b.input_value() == "只在本页内存里的备注"
+    assert [b.is_checked() for b in boxes(second).all()][:2] == [False, True]
+    _, raw = download_text(second, checklist(second).get_by_role("button", name="导出 JSON"))
+    assert json.loads(raw)["record"]["notes"] == "只在本页内存里的备注"
+    assert stored_record(first)["notes"] == "甲的备注"
+    no_errors(log)
