@@ -7,7 +7,7 @@
 - ``limit("key")``：维护阈值的一句话条件，如 “高于 80%”（data/maintenance_thresholds.yml）；
   ``limit_table()``：全部维护阈值。
 
-检查单本身的交互（勾选保存、执行记录、导出）由 docs/assets/javascripts/checklist.js 完成，
+检查单本身的交互（勾选保存、执行记录、导出、两个标签页的同步）由 docs/assets/javascripts/checklist*.js 完成，
 写法见该文件开头的说明。
 """
 from __future__ import annotations

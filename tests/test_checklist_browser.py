@@ -1,5 +1,6 @@
-"""检查单在真实 Chromium 中的行为：勾选保存、换页、两个标签页、损坏与不可用的存储、导出、
-清空、用户输入不当 HTML、键盘与读屏。主要行为在目录式网址（http）和离线版（file://）上各测一次。
+"""检查单在真实 Chromium 中的行为：勾选保存、换页、两个标签页（勾选即时同步、正在输入的文字不被覆盖）、
+损坏与不可用的存储、导出（单张与整页，按 data/schemas/ 校验）、发给事件记录的动作、清空、
+用户输入不当 HTML、键盘与读屏。主要行为在目录式网址（http）和离线版（file://）上各测一次。
 
 检查单的写法（与 docs/assets/javascripts/checklist.js 开头的说明一致），见下面 FIXTURE_SECTION。
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, goto_with_instant_navigation, run_build, serve_directory
+from test_checklist_core import errors as schema_errors
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 CONTEXT = {"timezone_id": "Asia/Shanghai"}
@@ -142,6 +144,12 @@ def new_page(page_factory, base: str, **options):
     return page, log
 
 
+def footer_stamp(page) -> dict:
+    """页脚的构建标记（每份导出的 handbook 字段应与它相同）。"""
+    return page.evaluate("() => { const d = document.querySelector('.hb-build').dataset;"
+                         " return {version: d.version || '', commit: d.commit || '', build_date: d.buildDate || ''}; }")
+
+
 def no_errors(log):
     assert not log.offsite, log.offsite
     assert not log.engine_errors, log.engine_errors
@@ -211,7 +219,7 @@ def test_two_tabs_stay_in_step(page_factory, site):
 
 
 def expect_value(page, label: str, value: str):
-    field = checklist(page).get_by_label(label)
+    field = checklist(page).get_by_label(label, exact=True)
     page.wait_for_function("([el, v]) => el.value === v", arg=[field.element_handle(), value])
 
 
@@ -287,6 +295,8 @@ def test_storage_that_cannot_be_used_leaves_the_list_usable(page_factory, site_u
     assert checklist(page).get_by_role("status").inner_text().startswith("已完成 1 项")
     _, text = download_text(page, checklist(page).get_by_role("button", name="导出 JSON"))
     assert json.loads(text)["record"]["operator"] == "值班工程师丙"
+    _, text = download_text(page, page.get_by_role("button", name="导出本页全部检查单（JSON）"))
+    assert json.loads(text)["checklists"][1]["record"]["operator"] == "值班工程师丙"
     page.reload()
     ready(page)
     assert not boxes(page).nth(0).is_checked(), "不能保存时，刷新后勾选不保留（页面已提示）"
@@ -324,6 +334,9 @@ def test_export_markdown_and_json_field_by_field(page_factory, site):
     assert lines[6] == "- 开始时间：2026-11-28 09:05"  # 第一次勾选的时间
     assert lines[7] == "- 导出时间：2026-11-28 10:30"
     assert lines[8] == f"- 进度：已完成 2 项，共 {len(texts)} 项"
+    stamp = footer_stamp(page)
+    assert stamp["version"] and stamp["commit"] and stamp["build_date"]
+    assert lines[9] == f"- 手册版本：{stamp['version']}（提交 {stamp['commit']}，构建于 {stamp['build_date']}）"
     items = lines[lines.index("## 检查项") + 2: lines.index("## 备注") - 1]
     assert len(items) == len(texts)
     for index, (line, text) in enumerate(zip(items, texts)):
@@ -336,7 +349,9 @@ def test_export_markdown_and_json_field_by_field(page_factory, site):
     name, raw = download_text(page, box.get_by_role("button", name="导出 JSON"))
     assert name == "operations-upgrade-before-20261128-1030.json"
     data = json.loads(raw)
+    assert schema_errors("checklist.schema.json", data) == []
     assert data["format"] == "handbook-checklist-record" and data["schema"] == 2
+    assert data["handbook"] == stamp
     assert data["title"] == "升级前检查单"
     assert data["mode"] == "执行后核对"
     assert data["checklist"] == "before"
@@ -616,6 +631,7 @@ def test_instant_navigation_reinitialises_once_per_page(page_factory, site_url):
     assert boxes(page).nth(0).is_checked()
     assert checklist(page).locator(".hb-checklist__head").count() == 1
     assert checklist(page).locator(".hb-checklist__record").count() == 1
+    assert page.locator(".hb-checklist-page").count() == 1, "整页导出一栏只有一个"
     assert page.evaluate("HandbookChecklist.instances().map(i => i.page + ':' + i.id)") == [
         "operations/upgrade:plan", "operations/upgrade:before", "operations/upgrade:during",
         "operations/upgrade:after"]
@@ -624,4 +640,296 @@ def test_instant_navigation_reinitialises_once_per_page(page_factory, site_url):
     keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('handbook:checklist:v2:')).sort()")
     assert keys == ["handbook:checklist:v2:operations/maintenance:daily", KEY]
     assert len(json.loads(stored(page))["items"]) == 2
+    no_errors(log)
+
+
+# ---------------------------------------------------------------- 整页导出
+
+def test_one_action_exports_every_checklist_on_the_page(page_factory, site):
+    page, log = new_page(page_factory, site.base)
+    page.clock.set_fixed_time(dt.datetime(2026, 11, 28, 9, 5, 0, tzinfo=TZ))
+    page.goto(site.url(UPGRADE))
+    ready(page)
+    bar = page.locator(".hb-checklist-page")
+    assert bar.count() == 1
+    assert page.get_by_role("group", name="本页全部检查单").count() == 1
+    assert page.evaluate("() => document.querySelector('.hb-checklist[data-checklist=after]')"
+                         ".nextElementSibling.classList.contains('hb-checklist-page')"), "在最后一张检查单下面"
+    boxes(page, "plan").nth(0).click()
+    boxes(page, "after").nth(1).click()
+    checklist(page).get_by_label("执行人").fill("值班工程师甲")
+    page.clock.set_fixed_time(dt.datetime(2026, 11, 28, 10, 30, 0, tzinfo=TZ))
+
+    name, raw = download_text(page, bar.get_by_role("button", name="导出本页全部检查单（JSON）"))
+    assert name == "operations-upgrade-checklists-20261128-1030.json"
+    data = json.loads(raw)
+    assert schema_errors("checklist-page.schema.json", data) == []
+    assert list(data) == ["schema", "kind", "handbook", "page", "exported_at", "checklists"]
+    assert data["schema"] == 1 and data["kind"] == "checklist-page"
+    assert data["handbook"] == footer_stamp(page)
+    assert data["page"] == {"path": UPGRADE, "title": "系统升级", "url": site.url(UPGRADE)}
+    assert data["exported_at"] == "2026-11-28T10:30:00+08:00"
+    cids = ["plan", "before", "during", "after"]
+    assert [c["checklist"] for c in data["checklists"]] == cids
+    assert [c["progress"]["done"] for c in data["checklists"]] == [1, 0, 0, 1]
+    for cid, rec in zip(cids, data["checklists"]):  # 与每张检查单自己的“导出 JSON”逐字相同
+        _, single = download_text(page, checklist(page, cid).get_by_role("button", name="导出 JSON"))
+        assert json.loads(single) == rec
+        assert schema_errors("checklist.schema.json", json.loads(single)) == []
+
+    name, md = download_text(page, bar.get_by_role("button", name="导出本页全部检查单（Markdown）"))
+    assert name == "operations-upgrade-checklists-20261128-1030.md"
+    lines = md.split("\n")
+    stamp = footer_stamp(page)
+    assert lines[:6] == [
+        "# 执行记录：系统升级（本页全部检查单）", "", "- 页面：系统升级（operations/upgrade）",
+        "- 导出时间：2026-11-28 10:30",
+        f"- 手册版本：{stamp['version']}（提交 {stamp['commit']}，构建于 {stamp['build_date']}）",
+        f"- 检查单：共 4 张；已完成 2 项，共 {sum(c['progress']['total'] for c in data['checklists'])} 项"]
+    assert [line for line in lines if line.startswith("## ")] == [
+        "## 计划检查单", "## 升级前检查单", "## 升级中检查单", "## 升级后检查单"]
+    assert "- 执行人：值班工程师甲" in lines and md.count("- [x] ") == 2
+    no_errors(log)
+
+
+def test_pages_with_one_checklist_have_no_page_export(page_factory, site):
+    page, log = open_page(page_factory, site, "operations/restore")
+    assert page.locator(".hb-checklist--ready").count() == 1
+    assert page.locator(".hb-checklist-page").count() == 0
+    no_errors(log)
+
+
+# ---------------------------------------------------------------- 发给事件记录的动作
+
+RECORD_ACTIONS = "window.__actions = []; document.addEventListener('handbook:action', e => window.__actions.push(e.detail));"
+
+
+def test_ticks_and_notes_are_announced_for_the_incident_record(page_factory, site):
+    page, log = new_page(page_factory, site.base)
+    page.add_init_script(RECORD_ACTIONS)
+    page.goto(site.url(UPGRADE))
+    ready(page)
+    texts = item_texts(page)
+    boxes(page).nth(0).click()
+    boxes(page).nth(2).click()
+    boxes(page).nth(0).click()
+    notes = checklist(page).get_by_label("备注")
+    long_note = "09:10 停止写入，" + "很长的备注" * 10
+    notes.fill(long_note)
+    notes.blur()
+    actions = page.evaluate("window.__actions")
+    assert [(a["widget"], a["kind"], a["text"]) for a in actions] == [
+        ("checklist", "tick", f"升级前检查单：{texts[0]}"),
+        ("checklist", "tick", f"升级前检查单：{texts[2]}"),
+        ("checklist", "untick", f"升级前检查单：{texts[0]}"),
+        ("checklist", "note", "升级前检查单：备注已更新：" + long_note[:40] + "……"),  # 只带前 40 个字
+    ]
+    assert {a["page"] for a in actions} == {UPGRADE}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", a["at"]) for a in actions)
+    no_errors(log)
+
+
+# ---------------------------------------------------------------- 两个标签页同时输入
+
+#: 让第二个标签页暂时收不到 storage 事件：模拟两人几乎同时输入（对方的改动还没送到，这边已经在打字）
+HOLD_STORAGE_EVENTS = """
+window.__hold = false;
+window.__held = [];
+window.addEventListener('storage', (e) => {
+  if (window.__hold) { e.stopImmediatePropagation(); window.__held.push(e.key); }
+}, true);
+"""
+RELEASE = ("() => { window.__hold = false; window.__held.forEach(k => window.dispatchEvent("
+           "new StorageEvent('storage', {key: k}))); window.__held = []; }")
+DRAFT = "handbook:checklist:draft:operations/upgrade:before"
+
+
+def conflict(page, field: str):
+    return checklist(page).get_by_role("group", name=f"另一个标签页也改了“{field}”")
+
+
+def stored_record(page) -> dict:
+    return json.loads(stored(page))["record"]
+
+
+def test_two_tabs_never_overwrite_text_being_typed(page_factory, site):
+    first, log = open_page(page_factory, site)
+    second = first.context.new_page()
+    second.add_init_script(HOLD_STORAGE_EVENTS)
+    second.on("dialog", lambda d: d.accept())  # 有未解决的冲突时，刷新前浏览器会先问
+    second.goto(site.url(UPGRADE))
+    ready(second)
+    notes_a, notes_b = (checklist(tab).get_by_label("备注", exact=True) for tab in (first, second))
+
+    # 一边写完、另一边才接着写：即时同步，接着写的内容接在后面
+    notes_a.fill("甲：09:10 停止写入")
+    expect_value(second, "备注", "甲：09:10 停止写入")
+    notes_b.click()
+    notes_b.press("End")
+    second.keyboard.type("；乙：09:12 开始备份")
+    expect_value(first, "备注", "甲：09:10 停止写入；乙：09:12 开始备份")
+    assert conflict(first, "备注").count() == 0 and conflict(second, "备注").count() == 0
+
+    # 两边几乎同时改：第二个标签页还没收到第一个的改动就在打字
+    second.evaluate("window.__hold = true")
+    mine = "甲：09:10 停止写入；乙：09:12 开始备份\n乙：09:16 抽查恢复"
+    theirs = "甲：09:10 停止写入\n甲：09:15 备份完成"
+    notes_a.fill(theirs)
+    boxes(first).nth(0).click()
+    notes_b.press("End")
+    second.keyboard.type("\n乙：09:16 抽查恢复")
+    panel = conflict(second, "备注")
+    assert panel.is_visible()
+    assert panel.locator(".hb-checklist__conflict-remote").inner_text() == theirs
+    assert notes_b.input_value() == mine, "这边输入的文字留在输入框里"
+    assert stored_record(second)["notes"] == theirs, "另一个标签页保存的文字没有被覆盖"
+    assert notes_a.input_value() == theirs and conflict(first, "备注").count() == 0
+    assert json.loads(second.evaluate("k => sessionStorage.getItem(k)", DRAFT)) == {"notes": mine}
+    boxes(second).nth(3).click()  # 冲突期间照常勾选，不影响两份文字
+    assert stored_record(second)["notes"] == theirs
+
+    second.evaluate(RELEASE)  # 迟到的事件：勾选即时显示，冲突仍在
+    second.wait_for_function(
+        "() => document.querySelectorAll('.hb-checklist[data-checklist=before] input[type=checkbox]')[0].checked")
+    assert panel.is_visible() and notes_b.input_value() == mine
+
+    second.reload()  # 刷新后冲突还在，这边的文字从草稿里恢复
+    ready(second)
+    assert conflict(second, "备注").is_visible() and notes_b.input_value() == mine
+    assert [b.is_checked() for b in boxes(second).all()][:4] == [True, False, False, True]
+
+    conflict(second, "备注").get_by_role("button", name="合并两份").click()
+    merged = mine + "\n甲：09:15 备份完成".replace("\n", "\n甲：09:10 停止写入\n", 1)
+    assert notes_b.input_value() == merged
+    assert conflict(second, "备注").count() == 0
+    assert second.evaluate("document.activeElement.name") == "notes"
+    assert stored_record(second)["notes"] == merged
+    expect_value(first, "备注", merged)
+    assert second.evaluate("k => sessionStorage.getItem(k)", DRAFT) is None
+
+    # 另两种选择：改用另一个标签页的文字、保留这里的文字
+    operator_a, operator_b = (checklist(tab).get_by_label("执行人", exact=True) for tab in (first, second))
+    second.evaluate("window.__hold = true")
+    operator_a.fill("值班工程师甲")
+    operator_b.type("值班工程师乙")
+    conflict(second, "执行人").get_by_role("button", name="改用另一个标签页的文字").click()
+    assert operator_b.input_value() == "值班工程师甲" and stored_record(first)["operator"] == "值班工程师甲"
+    operator_a.fill("值班工程师甲、丙")
+    operator_b.press("End")
+    operator_b.type("、乙")
+    assert conflict(second, "执行人").is_visible()
+    conflict(second, "执行人").get_by_role("button", name="保留这里的文字").click()
+    second.evaluate(RELEASE)
+    assert stored_record(first)["operator"] == "值班工程师甲、乙"
+    expect_value(first, "执行人", "值班工程师甲、乙")
+    assert conflict(second, "执行人").count() == 0 and conflict(first, "执行人").count() == 0
+    no_errors(log)
+
+
+@pytest.mark.parametrize("value", ["garbage{", "42", "null", '[1, "x", null]', '{"notes": 5, "v": 2}'])
+def test_a_broken_draft_in_session_storage_is_ignored(page_factory, site_url, value):
+    page, log = new_page(page_factory, site_url)
+    page.goto(site_url)
+    page.evaluate("([k, v]) => sessionStorage.setItem(k, v)", [DRAFT, value])
+    page.goto(site_url + "operations/upgrade/")
+    ready(page)
+    assert page.locator(".hb-checklist__conflict").count() == 0
+    checklist(page).get_by_label("备注", exact=True).fill("照常保存")
+    assert stored_record(page)["notes"] == "照常保存"
+    assert page.evaluate("k => sessionStorage.getItem(k)", DRAFT) is None, "没有冲突时不留草稿"
+    no_errors(log)
+
+
+COMPOSE = """([el, text]) => {
+  el.focus();
+  el.dispatchEvent(new CompositionEvent('compositionstart', {bubbles: true}));
+  el.value = el.value + text;
+  el.dispatchEvent(new InputEvent('input', {bubbles: true, isComposing: true}));
+}"""
+COMMIT = """([el, text]) => {
+  el.value = el.value.replace(/[a-z]+$/, text);
+  el.dispatchEvent(new InputEvent('input', {bubbles: true, isComposing: true}));
+  el.dispatchEvent(new CompositionEvent('compositionend', {bubbles: true, data: text}));
+}"""
+
+
+def test_typing_with_an_input_method_is_not_cut_off_by_the_other_tab(page_factory, site_url):
+    first, log = open_page(page_factory, Site(site_url, offline=False))
+    second = first.context.new_page()
+    second.goto(site_url + "operations/upgrade/")
+    ready(second)
+    notes_a, notes_b = (checklist(tab).get_by_label("备注", exact=True) for tab in (first, second))
+    notes_a.fill("甲：停止写入")
+    expect_value(second, "备注", "甲：停止写入")
+    second.evaluate(COMPOSE, [notes_b.element_handle(), "beifen"])  # 拼音还没选字：不保存
+    assert stored_record(first)["notes"] == "甲：停止写入"
+    notes_a.fill("甲：停止写入，已通知服务台")
+    first.wait_for_timeout(300)  # 让 storage 事件送到第二个标签页
+    assert notes_b.input_value() == "甲：停止写入beifen", "拼写中的输入框不被换掉"
+    second.evaluate(COMMIT, [notes_b.element_handle(), "备份"])
+    assert conflict(second, "备注").is_visible()
+    assert notes_b.input_value() == "甲：停止写入备份"
+    assert stored_record(first)["notes"] == "甲：停止写入，已通知服务台"
+    no_errors(log)
+
+
+def test_page_export_stays_outside_other_widgets_and_skips_hidden_checklists(page_factory, site_url):
+    """演练页：评估检查单在演练控制台里，每个场景一张，只显示所选场景的那一张。"""
+    page, log = new_page(page_factory, site_url)
+    page.goto(site_url + "drills/run/")
+    ready(page)
+    bar = page.locator(".hb-checklist-page")
+    assert bar.count() == 1 and bar.is_visible()
+    assert page.evaluate("() => document.querySelector('.hb-checklist-page').parentElement"
+                         ".classList.contains('md-content__inner')"), "不放进别的组件里面"
+    shown = page.evaluate("() => [...document.querySelectorAll('.hb-checklist--ready')]"
+                          ".filter(e => !e.closest('[hidden]')).map(e => e.dataset.checklist)")
+    _, raw = download_text(page, bar.get_by_role("button", name="导出本页全部检查单（JSON）"))
+    data = json.loads(raw)
+    assert [c["checklist"] for c in data["checklists"]] == shown
+    assert schema_errors("checklist-page.schema.json", data) == []
+    no_errors(log)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_conflict_and_page_export_have_no_axe_violations(page_factory, site_url, scheme):
+    from test_a11y import COLOUR_RULES, describe, run_axe, serve_axe
+
+    first, log = new_page(page_factory, site_url, color_scheme=scheme)
+    serve_axe(first.context, site_url)
+    first.goto(site_url + "operations/upgrade/")
+    ready(first)
+    second = first.context.new_page()
+    second.add_init_script(HOLD_STORAGE_EVENTS)
+    second.goto(site_url + "operations/upgrade/")
+    ready(second)
+    second.evaluate("window.__hold = true")
+    checklist(first).get_by_label("备注", exact=True).fill("甲的备注")
+    checklist(second).get_by_label("备注", exact=True).type("乙的备注")
+    assert conflict(second, "备注").is_visible()
+    for where in ('.hb-checklist[data-checklist="before"]', ".hb-checklist-page"):
+        result = run_axe(second, where, None if scheme == "light" else COLOUR_RULES)
+        assert not result["violations"], describe(result["violations"], f"{where}（{scheme}）")
+    no_errors(log)
+
+
+def test_a_tab_that_cannot_save_keeps_its_own_ticks_and_text(page_factory, site_url):
+    """第二个标签页存不进 localStorage（配额用尽）：第一个标签页保存时，第二个不丢掉只在它内存里的内容。"""
+    first, log = open_page(page_factory, Site(site_url, offline=False))
+    second = first.context.new_page()
+    second.add_init_script(QUOTA)
+    second.goto(site_url + "operations/upgrade/")
+    ready(second)
+    assert checklist(second).locator(".hb-checklist__warning").is_visible()
+    notes_b = checklist(second).get_by_label("备注", exact=True)
+    notes_b.fill("只在本页内存里的备注")
+    boxes(second).nth(1).click()
+    checklist(first).get_by_label("备注", exact=True).fill("甲的备注")
+    boxes(first).nth(0).click()
+    first.wait_for_timeout(300)  # 让 storage 事件送到第二个标签页
+    assert notes_b.input_value() == "只在本页内存里的备注"
+    assert [b.is_checked() for b in boxes(second).all()][:2] == [False, True]
+    _, raw = download_text(second, checklist(second).get_by_role("button", name="导出 JSON"))
+    assert json.loads(raw)["record"]["notes"] == "只在本页内存里的备注"
+    assert stored_record(first)["notes"] == "甲的备注"
     no_errors(log)

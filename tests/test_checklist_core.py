@@ -1,6 +1,7 @@
 """检查单引擎的纯逻辑（Node 单元测试）与检查单页面用到的数据文件、宏。"""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -15,7 +16,7 @@ NODE = shutil.which("node") or "/usr/bin/node"
 ENGINE = ROOT / "docs" / "assets" / "javascripts" / "checklist-state.js"
 SCRIPTS = sorted((ROOT / "docs" / "assets" / "javascripts").glob("*.js"))
 #: 检查单纯逻辑与它依赖的 core.js（存储、文字、启动登记）的 Node 测试 → 至少应通过的测试数
-NODE_TESTS = {ROOT / "tests" / "js" / "checklist.test.js": 20, ROOT / "tests" / "js" / "core.test.js": 15}
+NODE_TESTS = {ROOT / "tests" / "js" / "checklist.test.js": 30, ROOT / "tests" / "js" / "core.test.js": 15}
 
 
 def run_node(*args: str) -> subprocess.CompletedProcess:
@@ -134,3 +135,88 @@ def test_every_node_test_file_is_run_by_pytest():
     sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
     missing = [p.name for p in sorted((ROOT / "tests" / "js").glob("*.test.js")) if f'"{p.name}"' not in sources]
     assert not missing, f"这些 Node 测试没有 pytest 测试运行它们：{missing}"
+
+
+# ---------------------------------------------------------------- 导出格式的 JSON Schema
+
+SCHEMAS = ROOT / "data" / "schemas"
+#: 检查单的两种导出格式 → 格式说明（data/schemas/ 下），真实导出另在 tests/test_checklist_browser.py 中校验
+EXPORT_SCHEMAS = ("checklist.schema.json", "checklist-page.schema.json")
+
+
+def schema_validator(name: str):
+    """data/schemas/<name> 的校验器；$ref 指向同目录的其他格式说明（如整页导出引用单张检查单）。"""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS.glob("*.schema.json")}
+    registry = Registry().with_resources((n, Resource.from_contents(s)) for n, s in schemas.items())
+    return Draft202012Validator(schemas[name], registry=registry)
+
+
+def errors(name: str, data) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in schema_validator(name).iter_errors(data)]
+
+
+NODE_BUNDLE = """
+const path = require("path");
+const js = path.join(process.cwd(), "docs", "assets", "javascripts");
+const S = require(path.join(js, "checklist-state.js"));
+const E = require(path.join(js, "checklist-export.js"));
+const stamp = { version: "2026.11", commit: "abc1234", build_date: "2026-11-27" };
+const page = { path: "operations/upgrade", title: "系统升级", url: "file:///x/operations/upgrade.html" };
+const now = new Date("2026-11-28T02:30:00Z");
+const one = S.buildRecord({ title: "升级前检查单", mode: "do-confirm", modes: { "do-confirm": { label: "执行后核对" } },
+  checklist: "before", page, handbook: stamp, now,
+  items: [{ id: "t-0a1b2c3d", text: "确认", level: 0, checked: true, at: "2026-11-28T01:05:00Z" },
+          { id: "backup-restored", text: "子项", level: 1, checked: false, at: null }],
+  record: { operator: "值班工程师", ticket: "", start: "2026-11-28T09:00", notes: "多行\\n备注" } });
+const two = S.buildRecord({ title: "每日检查", mode: "", checklist: "checklist-2", page, handbook: {}, now,
+  items: [], record: {} });
+console.log(JSON.stringify({ one, page: E.buildPageBundle({ handbook: stamp, page, records: [one, two], now }) }));
+"""
+
+
+@functools.cache
+def _node_exports() -> str:
+    result = run_node("-e", NODE_BUNDLE)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def node_exports() -> dict:
+    return json.loads(_node_exports())
+
+
+@pytest.mark.parametrize("name", EXPORT_SCHEMAS)
+def test_export_schemas_are_valid_json_schemas(name):
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    assert schema["$id"] == name
+
+
+def test_exports_built_by_the_scripts_match_their_schemas():
+    data = node_exports()
+    assert errors("checklist.schema.json", data["one"]) == []
+    assert errors("checklist-page.schema.json", data["page"]) == []
+
+
+def _without(data: dict, key: str) -> dict:
+    return {k: v for k, v in data.items() if k != key}
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: _without(d, "handbook"), "'handbook' is a required property"),
+    (lambda d: {**d, "schema": 3}, "1 was expected"),
+    (lambda d: {**d, "kind": "incident"}, "'checklist-page' was expected"),
+    (lambda d: {**d, "checklists": []}, "should be non-empty"),
+    (lambda d: {**d, "checklists": [_without(d["checklists"][0], "handbook")]}, "'handbook' is a required property"),
+    (lambda d: {**d, "checklists": [{**d["checklists"][0], "schema": 1}]}, "2 was expected"),
+    (lambda d: {**d, "exported_at": "2026-11-28 10:30"}, "does not match"),
+    (lambda d: {**d, "extra": 1}, "Additional properties are not allowed"),
+])
+def test_page_schema_rejects_broken_or_foreign_files(change, message):
+    found = errors("checklist-page.schema.json", change(node_exports()["page"]))
+    assert any(message in line for line in found), found

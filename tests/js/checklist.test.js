@@ -9,6 +9,10 @@ const path = require("node:path");
 const assets = path.join(__dirname, "..", "..", "docs", "assets", "javascripts");
 // 通用的文字、时间、存储函数在 core.js，检查单自己的纯逻辑在 checklist-state.js
 const core = Object.assign({}, require(path.join(assets, "core.js")), require(path.join(assets, "checklist-state.js")));
+// 两个标签页的同步（checklist-sync.js）与整页导出（checklist-export.js）的纯逻辑
+const sync = require(path.join(assets, "checklist-sync.js"));
+const pageExport = require(path.join(assets, "checklist-export.js"));
+const STAMP = { version: "2026.11", commit: "abc1234", build_date: "2026-11-27" };
 
 // ---------------------------------------------------------------- 条目编号
 
@@ -203,6 +207,7 @@ function sampleRecord() {
       start: "2026-11-28T09:00",
       notes: "第一行\n```\n第三行",
     },
+    handbook: STAMP,
     now: new Date("2026-11-28T02:30:00Z"),
   });
 }
@@ -211,6 +216,7 @@ test("buildRecord gives every field the JSON export needs", () => {
   const rec = sampleRecord();
   assert.equal(rec.format, "handbook-checklist-record");
   assert.equal(rec.schema, 2);
+  assert.deepEqual(rec.handbook, STAMP);
   assert.equal(rec.title, "升级前检查单");
   assert.equal(rec.mode, "DO-CONFIRM");
   assert.equal(rec.checklist, "before");
@@ -243,6 +249,7 @@ test("toMarkdown writes every field, escapes user text and fences the notes", ()
     "- 开始时间：2026-11-28 09:00",
     "- 导出时间：2026-11-28 10:30",
     "- 进度：已完成 2 项，共 3 项",
+    "- 手册版本：2026.11（提交 abc1234，构建于 2026-11-27）",
     "",
     "## 检查项",
     "",
@@ -271,6 +278,8 @@ test("toMarkdown marks empty fields", () => {
   assert.match(md, /^- 检查单：每日检查（daily）$/m);
   assert.match(md, /^- 执行人：（未填写）$/m);
   assert.match(md, /^- 开始时间：（未填写）$/m);
+  assert.match(md, /^- 手册版本：（未知）$/m);
+  assert.deepEqual(rec.handbook, { version: "", commit: "", build_date: "" });
   assert.match(md, /## 备注\n\n（无）\n$/);
 });
 
@@ -281,4 +290,102 @@ test("escapeMarkdown turns line breaks into spaces", () => {
 
 test("fileName is built from page, checklist and export time", () => {
   assert.equal(core.fileName(sampleRecord(), "md"), "operations-upgrade-before-20261128-1030.md");
+});
+
+test("the handbook stamp keeps only its three text fields", () => {
+  assert.deepEqual(core.sanitizeStamp({ version: "1", commit: 7, extra: "x" }), { version: "1", commit: "", build_date: "" });
+  assert.deepEqual(core.sanitizeStamp(null), { version: "", commit: "", build_date: "" });
+  assert.equal(core.handbookLine({ version: "2026.11" }), "- 手册版本：2026.11");
+  assert.equal(core.handbookLine({ commit: "abc" }), "- 手册版本：（未知）（提交 abc）");
+});
+
+// ---------------------------------------------------------------- 整页导出
+
+function sampleBundle() {
+  const second = core.buildRecord({
+    title: "升级后检查单", mode: "read-do",
+    modes: { "read-do": { label: "READ-DO" }, "do-confirm": { label: "DO-CONFIRM" } },
+    checklist: "after",
+    page: { path: "operations/upgrade", title: "系统升级", url: "http://h/operations/upgrade/" },
+    items: [{ id: "t-9", text: "验证登录", level: 0, checked: false, at: null }],
+    record: {}, handbook: STAMP, now: new Date("2026-11-28T02:30:00Z"),
+  });
+  return pageExport.buildPageBundle({
+    handbook: STAMP,
+    page: { path: "operations/upgrade", title: " 系统升级 ", url: "http://h/operations/upgrade/" },
+    records: [sampleRecord(), second],
+    now: new Date("2026-11-28T02:30:00Z"),
+  });
+}
+
+test("buildPageBundle wraps the single exports unchanged", () => {
+  const bundle = sampleBundle();
+  assert.deepEqual(Object.keys(bundle), ["schema", "kind", "handbook", "page", "exported_at", "checklists"]);
+  assert.equal(bundle.schema, 1);
+  assert.equal(bundle.kind, "checklist-page");
+  assert.deepEqual(bundle.handbook, STAMP);
+  assert.deepEqual(bundle.page, { path: "operations/upgrade", title: "系统升级", url: "http://h/operations/upgrade/" });
+  assert.equal(bundle.exported_at, "2026-11-28T10:30:00+08:00");
+  assert.deepEqual(bundle.checklists[0], sampleRecord());
+  assert.deepEqual(bundle.checklists.map((rec) => rec.checklist), ["before", "after"]);
+});
+
+test("pageToMarkdown writes a header and one section per checklist", () => {
+  const md = pageExport.pageToMarkdown(sampleBundle());
+  const lines = md.split("\n");
+  assert.deepEqual(lines.slice(0, 7), [
+    "# 执行记录：系统升级（本页全部检查单）",
+    "",
+    "- 页面：系统升级（operations/upgrade）",
+    "- 导出时间：2026-11-28 10:30",
+    "- 手册版本：2026.11（提交 abc1234，构建于 2026-11-27）",
+    "- 检查单：共 2 张；已完成 2 项，共 4 项",
+    "",
+  ]);
+  assert.equal(lines[7], "## 升级前检查单");
+  assert.ok(md.includes("\n- 检查单：升级前检查单（before，DO-CONFIRM）\n"));
+  assert.ok(md.includes("\n### 检查项\n\n- [x] 确认 \\*范围\\* 与计划一致（勾选于 2026-11-28 09:05）\n"));
+  assert.ok(md.includes("\n### 备注\n\n````text\n第一行\n```\n第三行\n````\n\n## 升级后检查单\n"));
+  assert.ok(md.endsWith("### 备注\n\n（无）\n"));
+  assert.equal(md.match(/^# /gm).length, 1, "only one top-level heading");
+  assert.equal(md.match(/手册版本/g).length, 1, "the stamp is written once");
+});
+
+test("pageFileName is built from page and export time", () => {
+  assert.equal(pageExport.pageFileName(sampleBundle(), "json"), "operations-upgrade-checklists-20261128-1030.json");
+});
+
+// ---------------------------------------------------------------- 两个标签页
+
+test("reconcile applies remote text only when nothing is being typed here", () => {
+  assert.equal(sync.reconcile("a", "a", "a"), "same");
+  assert.equal(sync.reconcile("ab", "x", "ab"), "same");
+  assert.equal(sync.reconcile("", "", "甲写的"), "apply");
+  assert.equal(sync.reconcile("旧", "旧", "新"), "apply");
+  assert.equal(sync.reconcile("乙在打字", "", "甲写的"), "conflict");
+  assert.equal(sync.reconcile("乙在打字", "旧", ""), "conflict", "a remote reset does not wipe local typing");
+});
+
+test("mergeText keeps both versions", () => {
+  assert.equal(sync.mergeText("本页\n第二行", "第二行\n另一页"), "本页\n第二行\n另一页");
+  assert.equal(sync.mergeText("甲乙丙", "甲乙"), "甲乙丙");
+  assert.equal(sync.mergeText("甲", "甲乙丙"), "甲乙丙");
+  assert.equal(sync.mergeText("", "对方"), "对方");
+  assert.equal(sync.mergeText("本页", ""), "本页");
+  assert.equal(sync.mergeText("本页 \n", "对方"), "本页\n对方");
+  const merged = sync.mergeText("09:10 停止写入", "09:12 开始备份");
+  assert.ok(merged.includes("09:10 停止写入") && merged.includes("09:12 开始备份"));
+});
+
+test("parseDraft accepts only record fields with text", () => {
+  assert.deepEqual(sync.parseDraft('{"notes":"草稿","operator":3,"x":"y"}'), { notes: "草稿" });
+  assert.deepEqual(sync.parseDraft("{not json"), {});
+  assert.deepEqual(sync.parseDraft("[1]"), {});
+  assert.deepEqual(sync.parseDraft(null), {});
+  assert.equal(sync.draftKey("operations/upgrade", "before"), "handbook:checklist:draft:operations/upgrade:before");
+});
+
+test("fill replaces named placeholders and leaves unknown ones", () => {
+  assert.equal(sync.fill("已完成 {done} 项，共 {total} 项", { done: 2, total: 5 }), "已完成 2 项，共 5 项");
+  assert.equal(sync.fill("{title}：{missing}", { title: "甲" }), "甲：{missing}");
 });

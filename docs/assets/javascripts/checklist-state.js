@@ -10,8 +10,14 @@
  *   第 1 版格式（键 handbook-checklist:<页面路径>#<检查单编号>，值 {"done": [条目文字…], "operator",
  *   "ticket", "notes"}）在读取时自动迁移。无法解析的值另存到 handbook:checklist:backup:… 后从空白开始；
  *   浏览器不让保存（隐私模式、配额用尽）时改存内存，并在检查单上提示“刷新后不会保留”。
- *   同一检查单开在两个标签页里时，通过 storage 事件保持一致。
+ *   同一检查单开在两个标签页里时，通过 storage 事件保持一致（执行记录文字的冲突处理见 checklist-sync.js）。
  *
+ *   导出（buildRecord，“导出 JSON”的内容，格式说明 data/schemas/checklist.schema.json）：
+ *     {"format": "handbook-checklist-record", "schema": 2, "handbook": {"version", "commit", "build_date"},
+ *      "title", "mode", "checklist", "page": {"path", "title", "url"}, "exported_at",
+ *      "progress": {"done", "total"}, "record": {"operator", "ticket", "start", "notes"},
+ *      "items": [{"id", "text", "level", "checked", "checked_at"}]}
+ *   时间都是本地时间加时区偏移（2026-11-28T09:05:00+08:00）。整页导出见 checklist-export.js。
  */
 (function (global) {
   "use strict";
@@ -186,10 +192,21 @@
 
   // ---- 导出
 
+  /** 构建标记 {version, commit, build_date}（core.js 的 stamp()）；缺的字段是空字符串。 */
+  function sanitizeStamp(stamp) {
+    const clean = { version: "", commit: "", build_date: "" };
+    if (isObject(stamp)) {
+      Object.keys(clean).forEach((field) => {
+        if (typeof stamp[field] === "string") clean[field] = stamp[field];
+      });
+    }
+    return clean;
+  }
+
   /**
    * 导出用的记录对象（也是 JSON 导出的内容）。
    * input: {title, mode, checklist, page: {path, title, url}, items: [{id, text, level, at, checked}],
-   *         record, now}
+   *         record, handbook: {version, commit, build_date}, now}
    */
   function buildRecord(input) {
     const items = (input.items || []).map((item) => {
@@ -207,6 +224,7 @@
     return {
       format: "handbook-checklist-record",
       schema: SCHEMA,
+      handbook: sanitizeStamp(input.handbook),
       title: collapse(input.title),
       mode: mode,
       checklist: input.checklist,
@@ -234,31 +252,46 @@
 
   const UNSET = "（未填写）";
 
-  function toMarkdown(rec) {
+  /** “手册版本”一行：版本、提交号和构建日期；页脚没有构建标记时写“未知”。 */
+  function handbookLine(stamp) {
+    const hb = sanitizeStamp(stamp);
+    if (!hb.version && !hb.commit) return "- 手册版本：（未知）";
+    const extra = [hb.commit ? "提交 " + hb.commit : "", hb.build_date ? "构建于 " + hb.build_date : ""]
+      .filter(Boolean).join("，");
+    return "- 手册版本：" + (escapeMarkdown(hb.version) || "（未知）") + (extra ? "（" + escapeMarkdown(extra) + "）" : "");
+  }
+
+  /**
+   * 一张检查单的 Markdown。depth 为 1 时是单独的文件；为 2 时是整页导出里的一节（标题降一级，
+   * 不重复页面、导出时间和手册版本，这些写在整页的开头）。
+   */
+  function toMarkdown(rec, depth) {
+    const nested = depth === 2;
+    const h = nested ? "#" : "";
     const field = function (value) {
       return value ? escapeMarkdown(value) : UNSET;
     };
-    const lines = [
+    const lines = nested ? ["## " + escapeMarkdown(rec.title), ""] : [
       "# 执行记录：" + escapeMarkdown(rec.title),
       "",
       "- 页面：" + escapeMarkdown(rec.page.title) + "（" + escapeMarkdown(rec.page.path) + "）",
+    ];
+    lines.push(
       "- 检查单：" + escapeMarkdown(rec.title) + "（" + escapeMarkdown(rec.checklist) +
         (rec.mode ? "，" + rec.mode : "") + "）",
       "- 执行人：" + field(rec.record.operator),
       "- 变更或事件编号：" + field(rec.record.ticket),
-      "- 开始时间：" + (rec.record.start ? formatTime(rec.record.start) : UNSET),
-      "- 导出时间：" + formatTime(rec.exported_at),
-      "- 进度：已完成 " + rec.progress.done + " 项，共 " + rec.progress.total + " 项",
-      "",
-      "## 检查项",
-      "",
-    ];
+      "- 开始时间：" + (rec.record.start ? formatTime(rec.record.start) : UNSET));
+    if (!nested) lines.push("- 导出时间：" + formatTime(rec.exported_at));
+    lines.push("- 进度：已完成 " + rec.progress.done + " 项，共 " + rec.progress.total + " 项");
+    if (!nested) lines.push(handbookLine(rec.handbook));
+    lines.push("", h + "## 检查项", "");
     rec.items.forEach((item) => {
       let line = "    ".repeat(item.level) + "- [" + (item.checked ? "x" : " ") + "] " + escapeMarkdown(item.text);
       if (item.checked) line += item.checked_at ? "（勾选于 " + formatTime(item.checked_at) + "）" : "（勾选时间未知）";
       lines.push(line);
     });
-    lines.push("", "## 备注", "", rec.record.notes.trim() ? fence(rec.record.notes) : "（无）", "");
+    lines.push("", h + "## 备注", "", rec.record.notes.trim() ? fence(rec.record.notes) : "（无）", "");
     return lines.join("\n");
   }
 
@@ -290,7 +323,9 @@
     pruneState: pruneState,
     applyTick: applyTick,
     applyField: applyField,
+    sanitizeStamp: sanitizeStamp,
     buildRecord: buildRecord,
+    handbookLine: handbookLine,
     toMarkdown: toMarkdown,
     toJSON: toJSON,
     fileName: fileName,

@@ -23,14 +23,17 @@
  *
  * 二、保存：保存格式、迁移和导出格式的纯逻辑在 checklist-state.js（说明也在那里）。
  *   浏览器不让保存（隐私模式、配额用尽）时改存内存，并在检查单上提示“刷新后不会保留”。
- *   同一检查单开在两个标签页里时，通过 storage 事件保持一致。
+ *   同一检查单开在两个标签页里时，通过 storage 事件保持一致：勾选即时同步；执行记录的文字不会
+ *   悄悄覆盖另一个标签页正在输入的内容，两边都改了时显示冲突，由用户选择或合并（checklist-sync.js）。
+ *   本页有两张及以上检查单时，最后一张下面可以一次导出全部（checklist-export.js）。
+ *   每次勾选或取消、每次改完备注，发出 HandbookCore.announce("checklist", "tick"|"untick"|"note", 文字)。
  *
  * 三、接口：window.HandbookChecklist = {enhance(根元素), instances()}
  *
  *   每个实例有 record()（导出用的记录对象）、exportMarkdown()、exportJSON()、reset()；
  *   record() 还通过 HandbookCore.provide() 交给别的组件（例如演练控制台导出时附上评估检查单）。
  *   纯逻辑见 checklist-state.js；通用的文字、时间、存储函数在 core.js。
- *   显示的模式名称和说明来自 data/widget_text.yml（页面上的 .hb-widget-text）。
+ *   显示的文字（模式名称和说明、按钮、提示）来自 data/widget_text.yml 的 checklist（页面上的 .hb-widget-text）。
  *
  * 只用 textContent 写入用户输入和条目文字，从不把它们当 HTML 插入。
  */
@@ -42,17 +45,19 @@
 
   const H = global.HandbookCore;
   const { collapse, normaliseText, toLocalIso, toLocalMinute, formatTime } = H;
-  const { MODE_KEYS, RECORD_FIELDS, deriveItemId, isExplicitId, uniqueIds, checklistIdFrom, storageKey, legacyKey, backupKey, emptyState, parseStored, migrateV1, pruneState, applyTick, applyField, buildRecord, toMarkdown, toJSON, fileName } = global.HandbookChecklistState;
+  const { fill, RecordGuard, draftKey } = global.HandbookChecklistSync;
+  const { MODE_KEYS, deriveItemId, isExplicitId, uniqueIds, checklistIdFrom, storageKey, legacyKey, backupKey, emptyState, parseStored, migrateV1, pruneState, applyTick, applyField, buildRecord, toMarkdown, toJSON, fileName } = global.HandbookChecklistState;
 
   // ------------------------------------------------------------------ 浏览器部分
 
   const { el, button, store, pageTitle, download } = H;
   const NAME = "检查单";
-
-  const WARN_UNAVAILABLE =
-    "这个浏览器不允许本页保存数据（例如隐私模式，或存储空间已满）。勾选和记录只保留到关闭或刷新本页为止，结束前请导出记录。";
-  const WARN_CORRUPT =
-    "本机保存的这份检查单记录已损坏，无法读取，之前的勾选不会恢复。已另存一份原始数据，检查单从空白开始，新的勾选会正常保存。";
+  /** 脚本用到的 data/widget_text.yml 的 checklist.ui 键；缺一个就报错（不悄悄显示空白）。 */
+  const UI_KEYS = ["record", "operator", "ticket", "start", "notes", "now", "export_markdown", "export_json", "print",
+    "reset", "reset_title", "reset_text", "reset_export_markdown", "reset_export_json", "reset_confirm", "cancel",
+    "reset_fallback", "reset_done", "progress", "all_done", "ticked_at", "ticked_unknown", "warn_unavailable",
+    "warn_corrupt", "page_title", "page_help", "page_markdown", "page_json", "conflict_title", "conflict_text",
+    "conflict_remote", "conflict_empty", "conflict_keep", "conflict_take", "conflict_merge", "announce_note"];
 
   let live = [];
   let counter = 0;
@@ -62,8 +67,11 @@
     const holder = H.required(document, ".hb-widget-text", NAME);
     const data = H.readJSON(holder, "data-hb-text", NAME);
     const modes = data && data.checklist && data.checklist.modes;
-    if (!modes || MODE_KEYS.some((key) => !modes[key] || !modes[key].label)) {
-      throw new Error("组件“" + NAME + "”在页面 " + H.pageId() + " 上缺少模式名称（data/widget_text.yml）");
+    const ui = (data && data.checklist && data.checklist.ui) || {};
+    const missing = UI_KEYS.filter((key) => typeof ui[key] !== "string");
+    if (!modes || MODE_KEYS.some((key) => !modes[key] || !modes[key].label) || missing.length) {
+      throw new Error("组件“" + NAME + "”在页面 " + H.pageId() + " 上缺少文字（data/widget_text.yml 的 checklist）：" +
+        (missing.join("、") || "modes"));
     }
     return data.checklist;
   }
@@ -82,7 +90,9 @@
       this.root = root;
       this.uid = "hbc" + ++counter;
       this.page = H.pageId();
-      this.modes = texts().modes;
+      const text = texts();
+      this.modes = text.modes;
+      this.ui = text.ui;
       let id = checklistIdFrom(root.getAttribute("data-checklist"), "checklist-" + (index + 1));
       while (used[id]) id += "-" + (index + 1);
       used[id] = true;
@@ -93,8 +103,11 @@
       this.corrupt = false;
       this.items = this.collectItems();
       this.buildUi();
+      this.guard = new RecordGuard({ fields: this.fields, labels: this.ui, ui: this.ui, mergeable: ["notes"],
+        draftKey: draftKey(this.page, this.id), write: (name, value) => this.store(name, value) });
       this.state = this.load();
       this.render();
+      this.guard.restore(this.state.record);
       root.classList.add("hb-checklist--ready");
     }
 
@@ -160,6 +173,7 @@
     buildUi() {
       const uid = this.uid;
       const root = this.root;
+      const ui = this.ui;
       root.setAttribute("role", "group");
       root.setAttribute("aria-labelledby", uid + "-title");
 
@@ -181,7 +195,7 @@
       root.insertBefore(head, root.firstChild);
 
       const panel = el("fieldset", { className: "hb-checklist__record" });
-      panel.appendChild(el("legend", {}, "执行记录"));
+      panel.appendChild(el("legend", {}, ui.record));
       this.fields = {};
       const addField = (name, labelText, input, extra) => {
         const row = el("div", { className: "hb-checklist__field hb-checklist__field--" + name });
@@ -192,23 +206,29 @@
         if (extra) row.appendChild(extra);
         panel.appendChild(row);
         this.fields[name] = input;
-        input.addEventListener("input", () => this.setField(name, input.value));
+        // 输入法拼写中（拼音还没选字）不保存，选完字再保存；拼写期间别的标签页的改动不换掉输入框
+        input.addEventListener("input", (event) => event.isComposing || this.setField(name, input.value));
+        input.addEventListener("compositionend", () => this.setField(name, input.value));
       };
-      addField("operator", "执行人", el("input", { type: "text", autocomplete: "off" }));
-      addField("ticket", "变更或事件编号", el("input", { type: "text", autocomplete: "off" }));
-      const now = button("填入当前时间", () => this.setField("start", toLocalMinute(new Date())), "hb-checklist__now");
-      addField("start", "开始时间", el("input", { type: "datetime-local" }), now);
-      addField("notes", "备注", el("textarea", { rows: "4" }));
+      addField("operator", ui.operator, el("input", { type: "text", autocomplete: "off" }));
+      addField("ticket", ui.ticket, el("input", { type: "text", autocomplete: "off" }));
+      const now = button(ui.now, () => {
+        this.fields.start.value = toLocalMinute(new Date());
+        this.setField("start", this.fields.start.value);
+      }, "hb-checklist__now");
+      addField("start", ui.start, el("input", { type: "datetime-local" }), now);
+      addField("notes", ui.notes, el("textarea", { rows: "4" }));
+      this.fields.notes.addEventListener("change", () => this.announceNote());
       this.printNotes = el("div", { className: "hb-checklist__print-notes", "aria-hidden": "true" });
       this.fields.notes.after(this.printNotes);
       root.appendChild(panel);
 
       const actions = el("div", { className: "hb-checklist__actions" });
       const action = (label, handler, extra) => actions.appendChild(button(label, handler, extra));
-      action("导出 Markdown", () => this.exportMarkdown());
-      action("导出 JSON", () => this.exportJSON());
-      action("打印本检查单", () => this.print());
-      this.resetButton = action("清空重来", () => this.askReset(), "hb-checklist__reset");
+      action(ui.export_markdown, () => this.exportMarkdown());
+      action(ui.export_json, () => this.exportJSON());
+      action(ui.print, () => this.print());
+      this.resetButton = action(ui.reset, () => this.askReset(), "hb-checklist__reset");
       root.appendChild(actions);
 
       this.dialog = this.buildDialog();
@@ -217,21 +237,21 @@
 
     buildDialog() {
       const uid = this.uid;
+      const ui = this.ui;
       const dialog = el("dialog", { className: "hb-checklist__dialog", "aria-labelledby": uid + "-dialog-title",
         "aria-describedby": uid + "-dialog-text" });
       dialog.appendChild(el("p", { className: "hb-checklist__dialog-title", id: uid + "-dialog-title" },
-        "清空“" + this.title + "”？"));
-      dialog.appendChild(el("p", { id: uid + "-dialog-text" },
-        "清空后，本机保存的勾选、勾选时间和执行记录都会删除，不能恢复。需要留档的，先导出。"));
+        fill(ui.reset_title, { title: this.title })));
+      dialog.appendChild(el("p", { id: uid + "-dialog-text" }, ui.reset_text));
       const row = el("div", { className: "hb-checklist__dialog-actions" });
       const add = (label, handler, extra) => row.appendChild(button(label, handler, extra));
-      add("先导出 Markdown", () => this.exportMarkdown());
-      add("先导出 JSON", () => this.exportJSON());
-      add("清空", () => {
+      add(ui.reset_export_markdown, () => this.exportMarkdown());
+      add(ui.reset_export_json, () => this.exportJSON());
+      add(ui.reset_confirm, () => {
         this.reset();
         this.closeDialog();
       }, "hb-checklist__confirm");
-      const cancel = add("取消", () => this.closeDialog(), "md-button--primary");
+      const cancel = add(ui.cancel, () => this.closeDialog(), "md-button--primary");
       cancel.setAttribute("autofocus", "");
       dialog.appendChild(row);
       dialog.addEventListener("close", () => this.resetButton.focus());
@@ -293,12 +313,32 @@
       this.state = applyTick(this.fresh(), item.id, checked, item.text, new Date());
       this.save(this.state);
       this.render(true);
+      H.announce("checklist", checked ? "tick" : "untick", this.title + "：" + item.text);
     }
 
+    /** 本页输入：别的标签页在此期间改过同一栏时不覆盖，改为显示冲突（checklist-sync.js）。 */
     setField(name, value) {
+      const current = this.fresh();
+      if (this.guard.mayWrite(name, value, current.record[name])) {
+        this.store(name, value);
+      } else {
+        this.state = current;
+        this.render(false);
+      }
+      this.guard.typed(name);
+    }
+
+    store(name, value) {
       this.state = applyField(this.fresh(), name, value, new Date());
       this.save(this.state);
       this.render(false);
+    }
+
+    announceNote() {
+      const notes = collapse(this.fields.notes.value);
+      if (this.guard.conflicts.notes || notes !== collapse(this.state.record.notes)) return;
+      const excerpt = notes.length > 40 ? notes.slice(0, 40) + "……" : notes;
+      H.announce("checklist", "note", fill(this.ui.announce_note, { title: this.title, excerpt: excerpt }));
     }
 
     reload() {
@@ -311,14 +351,15 @@
       store.remove(this.key);
       this.state = emptyState();
       this.corrupt = false;
+      this.guard.reset();
       this.render(false);
-      this.count.textContent = "已清空。" + this.count.textContent;
+      this.count.textContent = this.ui.reset_done + this.count.textContent;
     }
 
     askReset() {
       if (typeof this.dialog.showModal === "function") {
         this.dialog.showModal();
-      } else if (window.confirm("清空“" + this.title + "”的勾选和执行记录？不能恢复；需要留档的，请先取消并导出。")) {
+      } else if (window.confirm(fill(this.ui.reset_fallback, { title: this.title }))) {
         this.reset();
       }
     }
@@ -340,31 +381,28 @@
         if (entry) {
           done += 1;
           if (entry.at) {
-            const time = el("time", { datetime: toLocalIso(entry.at) }, "勾选于 " + formatTime(entry.at));
+            const time = el("time", { datetime: toLocalIso(entry.at) }, fill(this.ui.ticked_at, { time: formatTime(entry.at) }));
             item.time.appendChild(time);
           } else {
-            item.time.textContent = "勾选时间未知";
+            item.time.textContent = this.ui.ticked_unknown;
           }
         }
       });
       const total = this.items.length;
       this.progress.max = total;
       this.progress.value = done;
-      let message = "已完成 " + done + " 项，共 " + total + " 项";
-      if (total > 0 && done === total) message += "，全部完成";
+      let message = fill(this.ui.progress, { done: done, total: total });
+      if (total > 0 && done === total) message += this.ui.all_done;
       if (announce || this.count.textContent !== message) this.count.textContent = message;
-      RECORD_FIELDS.forEach((name) => {
-        const field = this.fields[name];
-        if (document.activeElement !== field && field.value !== state.record[name]) field.value = state.record[name];
-      });
+      this.guard.sync(state.record);
       this.printNotes.textContent = state.record.notes;
       this.showWarning();
     }
 
     showWarning() {
       const messages = [];
-      if (!store.persistent) messages.push(WARN_UNAVAILABLE);
-      if (this.corrupt) messages.push(WARN_CORRUPT);
+      if (!store.persistent) messages.push(this.ui.warn_unavailable);
+      if (this.corrupt) messages.push(this.ui.warn_corrupt);
       this.warning.textContent = messages.join(" ");
       this.warning.hidden = messages.length === 0;
     }
@@ -383,6 +421,7 @@
           return { id: item.id, text: item.text, level: item.level, checked: !!entry, at: entry ? entry.at : null };
         }),
         record: this.state.record,
+        handbook: H.stamp(),
         now: new Date(),
       });
     }
@@ -398,17 +437,7 @@
     }
 
     print() {
-      const body = document.body;
-      body.classList.add("hb-print-one");
-      this.root.classList.add("hb-checklist--printing");
-      const done = () => {
-        body.classList.remove("hb-print-one");
-        this.root.classList.remove("hb-checklist--printing");
-        window.removeEventListener("afterprint", done);
-      };
-      window.addEventListener("afterprint", done);
-      window.print();
-      done();
+      global.HandbookChecklistExport.printOne(this.root);
     }
   }
 
@@ -422,12 +451,15 @@
     const instance = new Checklist(root, live.length + ctx.index, used);
     live.push(instance);
     H.provide(root, () => instance.record());
+    global.HandbookChecklistExport.place(instance.ui, () => live.filter((one) => one.root.isConnected));
   }
 
   H.register({ name: NAME, selector: ".hb-checklist", mount: mount });
 
   // 全局监听只注册一次（Material 的即时导航换页时不会重复）。
+  // 本页存不进 localStorage（改存内存）时不读别的标签页的改动：读了会丢掉只在本页内存里的勾选和文字。
   window.addEventListener("storage", (event) => {
+    if (!store.persistent) return;
     live = live.filter((instance) => instance.root.isConnected);
     live.forEach((instance) => {
       if (event.key === null || event.key === instance.key) instance.reload();
