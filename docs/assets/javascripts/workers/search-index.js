@@ -71,22 +71,26 @@
         tags: Array.isArray(tags) ? tags.filter((tag) => typeof tag === "string") : null,
         boost: typeof boost === "number" && isFinite(boost) && boost > 0 ? boost : 1 };
     });
-    const words = list(compact.words).map(str);
+    const [words, post, counts] = [list(compact.words).map(str), list(compact.post), list(compact.lengths)];
     const vocab = new Map();
     const [postDocs, postTf] = [[], []];
+    const last = Math.max(0, docs.length - 1);
     words.forEach((word, wid) => {
       vocab.set(word, wid);
-      const pairs = list(compact.post[wid]);
-      const [ids, tfs] = [new Int32Array(pairs.length >> 1), new Int32Array(pairs.length >> 1)];
+      const pairs = list(post[wid]);
+      const ids = new Int32Array(pairs.length >> 1);
+      const tfs = new Int32Array(pairs.length >> 1);
+      // 文档号差累加成文档号；词频码 = 正文词频 × 2 + 标题里有没有 → 标题词频 << 16 | 正文词频
       for (let k = 0, doc = 0; k < ids.length; k++) {
         doc += pairs[2 * k] | 0;
         const code = pairs[2 * k + 1] | 0;
-        [ids[k], tfs[k]] = [Math.min(doc, docs.length - 1), (code & 1 ? 65536 : 0) + (code >>> 1)];
+        ids[k] = doc < last ? doc : last;
+        tfs[k] = (code & 1 ? 65536 : 0) + (code >>> 1);
       }
       postDocs.push(ids);
       postTf.push(tfs);
     });
-    const lengths = docs.map((doc, id) => Math.max(0, Number(list(compact.lengths)[id]) || 0));
+    const lengths = docs.map((doc, id) => Math.max(0, Number(counts[id]) || 0));
     return { docs, words, vocab, postDocs, postTf, lengths, totalLength: lengths.reduce((sum, n) => sum + n, 0) };
   }
   function createIndex(data, opts) {
