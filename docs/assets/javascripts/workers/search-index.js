@@ -119,6 +119,15 @@
     for (let id = 0; id < count; id++) if (docs[id].location === docs[id].page) pageIds.set(docs[id].page, id);
     const avgLength = count ? totalLength / count || 1 : 1;
     const pageCount = new Set(docs.map((doc) => doc.page)).size;
+    // 每篇文档不随查询变的量：BM25 的长度归一项、标题命中的加分；所在页面的编号
+    const [norms, titleWeights, pageNumbers] = [new Float64Array(count), new Float64Array(count), new Int32Array(count)];
+    const pageNumber = new Map();
+    for (let id = 0; id < count; id++) {
+      norms[id] = K1 * (1 - B + (B * lengths[id]) / avgLength);
+      titleWeights[id] = options.titleBoost * (docs[id].isPage ? options.pageTitleBoost : 1);
+      if (!pageNumber.has(docs[id].page)) pageNumber.set(docs[id].page, pageNumber.size);
+      pageNumbers[id] = pageNumber.get(docs[id].page);
+    }
     // ---- 复合词：含汉字的词按二字组登记（合同 → 劳动合同）；其他词排序后按前缀找（p1 → p1x）
     const bigrams = new Map();
     const latin = [];
@@ -192,11 +201,15 @@
     function wordScores(word, cache) {
       const scores = new Map();
       for (const [wid, weight] of expand(word, cache)) {
-        const [ids, tfs, w] = [postDocs[wid], postTf[wid], weight * idf(wid)];
+        const ids = postDocs[wid];
+        const tfs = postTf[wid];
+        const w = weight * idf(wid);
+        // 热循环：不建临时数组（1,600 页时一个常用词有上万条）
         for (let i = 0; i < ids.length; i++) {
-          const [doc, title, tf] = [ids[i], tfs[i] >>> 16, tfs[i] & 0xffff];
-          const body = tf ? (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[doc]) / avgLength)) : 0;
-          const score = w * ((title ? options.titleBoost * (docs[doc].isPage ? options.pageTitleBoost : 1) : 0) + body);
+          const doc = ids[i];
+          const tf = tfs[i] & 0xffff;
+          const body = tf ? (tf * (K1 + 1)) / (tf + norms[doc]) : 0;
+          const score = w * ((tfs[i] >>> 16 ? titleWeights[doc] : 0) + body);
           if (score > (scores.get(doc) || 0)) scores.set(doc, score);
         }
       }
@@ -290,14 +303,19 @@
         token.forms = formsOf(token, cache);
         const hits = [];
         for (const form of token.forms) {
-          for (const [doc, score] of formScores(form, cache)) {
+          formScores(form, cache).forEach((score, doc) => {
             if (best[doc] === 0) hits.push(doc);
-            if (score * form.weight > best[doc]) [best[doc], bestSyn[doc]] = [score * form.weight, form.syn ? 1 : 0];
-          }
+            if (score * form.weight > best[doc]) {
+              best[doc] = score * form.weight;
+              bestSyn[doc] = form.syn ? 1 : 0;
+            }
+          });
         }
         if (hits.length) matched++;
         // 这个词出现在多少页里：出现在大多数页面里的词分量小，也不进 ?h= 高亮
-        token.pageShare = pageCount ? new Set(hits.map((doc) => docs[doc].page)).size / pageCount : 0;
+        const pagesHit = new Set();
+        for (const doc of hits) pagesHit.add(pageNumbers[doc]);
+        token.pageShare = pageCount ? pagesHit.size / pageCount : 0;
         token.weight = token.pageShare > options.commonShare ? options.commonWeight : 1;
         for (const doc of hits) {
           if (sums[doc] === 0) dirty.push(doc);
