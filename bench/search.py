@@ -28,6 +28,7 @@ import functools
 import gzip
 import http.server
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -400,7 +401,7 @@ def report(result: dict) -> str:
     g, h, s = result["gold"], result["handbook"], result.get("scale")
     lines = [
         f"# 搜索基准（{result['label']}）", "",
-        f"{result['date']}，{result['machine']}；搜索 Worker：`{result['worker']}`。"
+        f"{result['date']}，{result['machine']}{result.get('load', '')}；搜索 Worker：`{result['worker']}`。"
         f"由 `python -m bench.search` 生成，金标准见 `tests/search_gold.yml`。", "",
         "## 金标准（手册本身）", "",
         "| 指标 | 数值 |", "|---|---|",
@@ -506,6 +507,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
+    load_before = os.getloadavg()[0]  # 别的进程也在用 CPU 时，延迟会成倍变长：把负载写进报告
+
     WORK.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix="search-", dir=WORK))
     try:
@@ -545,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
                 say(f"    {s['index']['pages']} 页：load 后第一次结果 {s['first_result_since_load_median_ms']} ms，"
                     f"最长任务 {s['longest_task_after_load_ms']} ms")
             browser.close()
+        result["load"] = f"，测量前后的 1 分钟平均负载 {load_before:.1f} / {os.getloadavg()[0]:.1f}"
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / f"{args.name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
                                                    encoding="utf-8")
