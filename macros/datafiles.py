@@ -279,10 +279,18 @@ def load_widget_text(root: Path = ROOT) -> Mapping:
                              f"实际为 {'、'.join(map(str, modes))}")
         for key, mode in modes.items():
             MODE_TEXT.check(where, mode, f"checklist.modes.{key}")
-WIDGET_TEXT = Record({"checklist": is_mapping, "drill": is_mapping, "tree": is_mapping, "workdays": is_mapping,
-                      "search": is_mapping, "incident": is_mapping},
-                     {"quiz": is_mapping})  # quiz 部分由 macros/training.py 校验
-CHECKLIST_TEXT = Record({"modes": is_mapping, "ui": is_mapping})
+        for key, text in doc["checklist"]["ui"].items():
+            if not is_text(text):
+                where.add(doc["checklist"]["ui"], f"checklist.ui.{key} 应当是非空文字")
+    if DRILL_TEXT.check(where, doc["drill"], "drill"):
+        DRILL_CONSOLE_TEXT.check(where, doc["drill"]["console"], "drill.console")
+        run = doc["drill"]["run"]
+        if DRILL_RUN_TEXT.check(where, run, "drill.run"):
+            DRILL_STATUS_TEXT.check(where, run["status"], "drill.run.status")
+            DRILL_TYPE_TEXT.check(where, run["types"], "drill.run.types")
+    TREE_TEXT.check(where, doc["tree"], "tree")
+    from macros import record  # 事件记录页的文字由 macros/record.py 检查（它也读本文件）
+    record.check_text(where, doc["incident"])
     WORKDAYS_TEXT.check(where, doc["workdays"], "workdays")
     if SEARCH_TEXT.check(where, doc["search"], "search"):
         for index, link in enumerate(doc["search"]["links"]):

@@ -71,14 +71,14 @@ def load_search(root: Path = ROOT) -> Mapping:
 
 
 def _term_words(root: Path) -> set[str]:
-    """data/terms.yml 里的全部说法（规范说法、搜索词、别名、要避免的说法），按 normalise 处理。"""
+    """data/terms.yml 里的全部说法（规范说法、搜索词、别名、搜索用的说法、要避免的说法），按 normalise 处理。"""
     try:
         entries = terms.load_terms(root)
     except datafiles.DataError:
         return set()  # terms.yml 自己的问题由它的校验报出
     found = set()
     for entry in entries.values():
-        for word in [entry["term"], terms.search_term(entry), *entry.get("aliases", []), *entry.get("avoid", [])]:
+        for word in [entry["term"], terms.search_term(entry), *terms.variants(entry)]:
             found.add(terms.normalise(word))
     return found
 

@@ -4,8 +4,8 @@
 
 - data/quiz.yml：自测题（单选、多选、解释、重读的页面）；
 - data/exercises.yml：练习卡片（情景、要回答的问题、参考答案、不要这样做、重读的页面）；
-- data/glossary.yml：术语表；缩写的悬停说明在 includes/abbreviations.md（abbr 扩展的写法），
-  也由这里校验。
+- 术语表在 macros/glossary.py（解释在 data/glossary.yml，术语和同义词在 data/terms.yml）；
+  缩写的悬停说明在 includes/abbreviations.md（abbr 扩展的写法），由这里校验。
 
 数据里指向手册的链接用 drills.py 的 check_link 校验、md_link 输出。自测题的作答与得分在
 docs/assets/javascripts/quiz.js；题目、答案和讲师页的显示在 macros/quiz.py。
@@ -16,8 +16,9 @@ import re
 from html import escape
 from pathlib import Path
 
-from macros import datafiles, pages
+from macros import datafiles, glossary
 from macros import quiz as quiz_macros
+from macros.glossary import deprecated_terms, load_glossary  # noqa: F401  术语表原在本模块
 from macros.datafiles import Mapping
 from macros.drills import _get, _is_list, _is_text_list, _src_uri, _unique_texts, check_link, md_link
 from macros.render import cell, md_text
@@ -197,74 +198,12 @@ def load_abbreviations(root: Path = ROOT) -> list[tuple[str, str]]:
     return found
 
 
-GROUP = Record({"title": is_text, "terms": _is_list})
-TERM = Record({"term": is_text, "definition": is_text},
-              {"aliases": _is_text_list, "deprecated": _is_text_list, "note": is_text,
-               "page": is_text, "see": _is_text_list})
-
-
-def deprecated_terms(groups: Mapping) -> dict[str, str]:
-    """不再使用的说法 → 应当使用的术语（来自术语表的 deprecated 字段）。"""
-    return {old: term["term"] for group in groups.values() for term in group["terms"]
-            for old in term.get("deprecated", [])}
-
-
-@datafiles.datafile("glossary.yml")
-def load_glossary(root: Path = ROOT) -> Mapping:
-    """读取并校验 data/glossary.yml（术语表），同时校验 includes/abbreviations.md。"""
-    doc, where = datafiles.open_file(root, "glossary.yml")
-    groups = keyed_entries(where, doc, "groups")
-    terms: dict[str, str] = {}
-    valid: list[tuple[str, int, dict]] = []
-    names: dict[str, str] = {}  # 别名和不再使用的说法 → 所在条目
-    for key, group in groups.items():
-        label = f"groups.{key}"
-        if not GROUP.check(where, group, f"{label}:"):
-            continue
-        for index, term in enumerate(group["terms"]):
-            item = f"{label}.terms[{index}]"
-            if not TERM.check(where, term, f"{item}:"):
-                continue
-            valid.append((key, index, term))
-            name = term["term"]
-            if name in terms:
-                where.add(term, f"{item}: 术语 {name} 与 {terms[name]} 重复")
-                continue
-            if not pages.slugify(name):
-                where.add(term, f"{item}: 术语 {name!r} 算不出锚点")
-            terms[name] = item
-            for field in ("aliases", "deprecated"):
-                for other in term.get(field, []):
-                    if other in names:
-                        where.add(term, f"{item}: {field} 中的 {other!r} 已经出现在 {names[other]}"
-                                        f"（一个说法只能属于一个术语）")
-                    names.setdefault(other, f"{item}.{field}")
-            if "page" in term:
-                check_link(where, term, item, term["page"], root)
-    for key, index, term in valid:
-        for field in ("aliases", "deprecated"):
-            for other in term.get(field, []):
-                if other in terms:
-                    where.add(term, f"groups.{key}.terms[{index}]: {field} 中的 {other!r} 本身是术语表里的术语；"
-                                    f"一个概念只留一个条目")
-        for other in term.get("see", []):
-            if other not in terms:
-                where.add(term, f"groups.{key}.terms[{index}]: see 中的 {other!r} 不是术语表里的术语")
-    try:
-        load_abbreviations(root)
-    except DataError as exc:
-        where.problems.append((0, str(exc)))
-    where.done()
-    return groups
-
-
 # ---------------------------------------------------------------- 显示
 
 
 def register(env, root) -> None:
     quizzes = load_quiz(root)
     exercise_groups = load_exercises(root)
-    glossary_groups = load_glossary(root)
 
     # ---- 自测题：学员页的题目、讲师页的答案和全班汇总在 macros/quiz.py
 
@@ -286,30 +225,9 @@ def register(env, root) -> None:
         """一组练习卡片，参考答案默认收起（没有脚本也能展开）。"""
         return render_exercises(key, _get(exercise_groups, key, "exercises.yml"), _src_uri(env), root)
 
-    # ---- 术语表
+    # ---- 术语表（macros/glossary.py）
 
-    @env.macro
-    def glossary() -> str:
-        src = _src_uri(env)
-        out = []
-        for group in glossary_groups.values():
-            out += [f"## {md_text(group['title'])}", ""]
-            for term in group["terms"]:
-                out.append(f"{md_text(term['term'])} {{ #{pages.slugify(term['term'])} }}")
-                text = md_text(term["definition"])
-                if term.get("aliases"):
-                    text += f" 又称：{'、'.join(md_text(a) for a in term['aliases'])}。"
-                if term.get("deprecated"):
-                    text += f" 不用：{'、'.join(md_text(d) for d in term['deprecated'])}。"
-                if term.get("note"):
-                    text += f" {md_text(term['note'])}"
-                if term.get("page"):
-                    text += f" 见{md_link(term['page'], src, root)}。"
-                if term.get("see"):
-                    refs = "、".join(f"[{md_text(o)}](#{pages.slugify(o)})" for o in term["see"])
-                    text += f" 参见：{refs}。"
-                out += [f":   {text}", ""]
-        return "\n".join(out)
+    glossary.register(env, root)
 
     @env.macro
     def abbreviations_table() -> str:

@@ -323,27 +323,6 @@ def test_quiz_page_must_exist(project):
     assert "docs/incident/role.md" in message
 
 
-# ---------------------------------------------------------------- 术语表与缩写的错误
-
-
-def test_duplicate_glossary_term(project):
-    line = edit(project, GLOSSARY, "- term: 作废", "- term: 红冲")
-    message = error(training.load_glossary, project)
-    assert message.startswith(f"{GLOSSARY}:{line}: groups.invoice.terms[10]:"), message
-
-
-def test_alias_that_is_also_a_term_is_refused(project):
-    edit(project, GLOSSARY, "aliases: [数电票, 全电发票]", "aliases: [数电票, 全电发票, 版式文件]")
-    message = error(training.load_glossary, project)
-    assert "groups.invoice.terms[0]" in message and "版式文件" in message and "一个概念只留一个条目" in message
-
-
-def test_deprecated_word_listed_under_two_terms_is_refused(project):
-    edit(project, GLOSSARY, "deprecated: [暗号]", "deprecated: [暗号, 冲红]")
-    message = error(training.load_glossary, project)
-    assert "冲红" in message and "一个说法只能属于一个术语" in message
-
-
 # ---------------------------------------------------------------- 练习卡片的错误
 
 
@@ -362,10 +341,7 @@ def test_exercise_card_missing_answer_is_refused(project):
     assert "groups.invoice.cards.void_request" in message and "answer" in message
 
 
-def test_see_must_point_to_a_term(project):
-    edit(project, GLOSSARY, "see: [健康检查]", "see: [心跳检查]")
-    message = error(training.load_glossary, project)
-    assert "心跳检查" in message and "groups.operations.terms[0]" in message
+# ---------------------------------------------------------------- 缩写的错误（术语表的错误见 test_glossary.py）
 
 
 def test_malformed_abbreviation_line(project):

@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 
 from bench.search import TOP, doc_to_path, href_to_doc, load_gold, rank, search, warm_up
 from conftest import ROOT, SharedPage
+from macros.hooks import search as hook
 
 GOLD = load_gold()
 QUERIES = GOLD["queries"]
@@ -51,8 +51,7 @@ def test_gold_set_is_complete_and_points_at_real_pages():
 
 def test_gold_anchors_exist(built_site):
     """写了小节的，小节必须在构建后的页面里（搜索索引里有这个位置）。"""
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    locations = {doc["location"] for doc in index["docs"]}
+    locations = {doc["location"] for doc in hook.docs_of(hook.read_index(built_site)[1])}
     missing = [f"{entry['query']} → {doc_to_path(entry['page'])}#{entry['anchor']}" for entry in QUERIES
                if entry.get("anchor") and f"{doc_to_path(entry['page'])}#{entry['anchor']}" not in locations]
     assert not missing, "金标准里的小节不存在：\n" + "\n".join(missing)
@@ -126,7 +125,7 @@ def test_empty_state_offers_triage_and_contacts(gold_page, site_url):
 def _page_share(index: dict) -> "callable":
     """一个词出现在多少比例的页面里（按字面找，与落地页的 ?h= 高亮一样）。"""
     pages: dict[str, str] = {}
-    for doc in index["docs"]:
+    for doc in hook.docs_of(index):
         key = doc["location"].split("#", 1)[0]
         pages[key] = pages.get(key, "") + " " + re.sub(r"<[^>]+>|\u200b", "", doc["title"] + " " + doc["text"])
     return lambda word: sum(word.lower() in text.lower() for text in pages.values()) / len(pages)
@@ -135,7 +134,7 @@ def _page_share(index: dict) -> "callable":
 def test_landing_page_highlights_words_not_single_characters(page_factory, site_url, built_site):
     """搜“发票查不到”，打开第一个结果：没有只高亮一个字的，也不高亮出现在一半以上页面里的词（“发票”处处都有，
     高亮它没有帮助），而“查不到”（或它的规范说法“查询不到”）确实高亮了。"""
-    share = _page_share(json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8")))
+    share = _page_share(hook.read_index(built_site)[1])
     assert share("发票") > 0.5 >= share("查不到")  # 前提：一个是常见词，一个是有区分度的词
     page, log = page_factory(site_url)
     page.goto(site_url, wait_until="load")
@@ -161,10 +160,11 @@ OFFLINE_QUERIES = [("补打", "service/reprint.md"), ("客户要求补打", "ser
                    ("发票查不到", "incident/triage.md"), ("P1", "reference/severity.md")]
 
 
-def test_offline_bundle_search_works_from_a_folder(bundle, page_factory):  # noqa: F811
+def test_offline_bundle_search_works_from_a_folder(bundle, page_factory):
     """离线包（zip 解开后从 file:// 打开）：同样的查询找到同样的页面，无意义的查询没有结果，不请求文件夹以外的地址。"""
-    index = bundle / "index.html"
-    base = bundle.as_uri() + "/"
+    from tools.dist import SITE_FOLDER
+    index = bundle / SITE_FOLDER / "index.html"
+    base = (bundle / SITE_FOLDER).as_uri() + "/"
     page, log = page_factory(index.as_uri())
     page.goto(index.as_uri(), wait_until="load")
     warm_up(page, base)

@@ -5,7 +5,10 @@
 - Material 写出 site/search/search_index.json 之后、离线插件把它内联成 search_index.js 之前：
   给每条文档加上所在页面的类型 type，在 config.handbook 中写入同义词（data/terms.yml 的别名和要避免的
   说法，以及 data/facts.yml 中热线号码 → 热线名称）、查询虚词和最低覆盖率；
-- 索引不再把中文和零宽空格转义成 \\uXXXX（UTF-8 原样写出），体积约小一半。
+- 索引在构建时建好（macros/searchindex.py：倒排表、词表、显示用的纯文本），写成 search/handbook-index.<摘要>.json，
+  搜索脚本在 Worker 里 fetch 它；search_index.json 里只留配置和这个文件名（config.handbook.index），docs 为空——
+  主线程不再解析、复制整个索引，浏览器也不再逐篇切词。离线包（离线插件启用时）写成 .js：离线插件把小的
+  search_index.json 内联成 search_index.js，从 file:// 打开时 iframe-worker 用 importScripts 载入索引文件。
 
 浏览器里的搜索脚本是 docs/assets/javascripts/workers/handbook-search.js，overrides/main.html 把
 Material 的 __config.search 指向它。
@@ -23,7 +26,7 @@ try:
 except ModuleNotFoundError:
     import bootstrap  # noqa: F401  MkDocs 载入钩子时本目录临时在 sys.path 上
 
-from macros import datafiles, search, terms  # noqa: E402
+from macros import datafiles, search, searchindex, terms  # noqa: E402
 
 WORKER = "assets/javascripts/workers/handbook-search.js"
 _state: dict = {}
@@ -85,6 +88,27 @@ def dump(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+def split_index(data: dict, offline: bool = False) -> tuple[dict, str, str]:
+    """加过 type、boost、config.handbook 的索引 → (只有配置的 search_index.json 内容, 索引文件名, 索引文件内容)。
+    索引文件名相对站点根目录，如 search/handbook-index.0123456789.json（离线包为 .js）。"""
+    index = searchindex.compact(data)
+    text = searchindex.script(index) if offline else searchindex.dump(index)
+    name = f"search/{searchindex.file_name(text, 'js' if offline else 'json')}"
+    config = dict(data["config"], handbook=dict(data["config"].get("handbook") or {}, index=name))
+    return {"config": config, "docs": []}, name, text
+
+
+def write_index(site_dir: Path, data: dict, offline: bool = False) -> str:
+    """写出索引文件和只有配置的 search_index.json（删掉上次构建留下的索引文件）；返回索引文件名。"""
+    small, name, text = split_index(data, offline)
+    folder = site_dir / "search"
+    for old in folder.glob("handbook-index.*"):
+        old.unlink()
+    (site_dir / name).write_text(text, encoding="utf-8")
+    (folder / "search_index.json").write_text(dump(small), encoding="utf-8")
+    return name
+
+
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     try:
@@ -110,6 +134,25 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def read_index(site_dir: Path) -> tuple[dict, dict]:
+    """构建好的站点 → (search_index.json 的内容, 构建好的索引)。测试和基准用。"""
+    small = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    path = site_dir / small["config"]["handbook"]["index"]
+    text = path.read_text(encoding="utf-8")
+    return small, searchindex.read_script(text) if path.suffix == ".js" else json.loads(text)
+
+
+def docs_of(index: dict) -> list[dict]:
+    """构建好的索引里的文档，写成 {location, title, text, boost, type}（title、text 是纯文本）。"""
+    return [{"location": d[0], "title": d[1], "text": d[2], "boost": d[3], "type": d[4]} for d in index["docs"]]
+
+
+def offline_enabled(config) -> bool:
+    """离线插件（HANDBOOK_OFFLINE=true 时启用）是否启用：离线包的索引文件要能用 importScripts 载入。"""
+    return any(type(plugin).__name__ == "OfflinePlugin" and getattr(plugin, "config", {}).get("enabled", False)
+               for plugin in config.plugins.values())
+
+
 # Material 的搜索插件在默认优先级（0）写出 search_index.json，离线插件在 -100 把它内联成 search_index.js
 @event_priority(-50)
 def on_post_build(config):
@@ -121,4 +164,4 @@ def on_post_build(config):
     unknown = extend_index(data, _state["types"], _state["boosts"], handbook)
     if unknown:
         raise PluginError("搜索索引里有找不到所属页面的条目：" + "、".join(unknown[:5]))
-    path.write_text(dump(data), encoding="utf-8")
+    write_index(Path(config.site_dir), data, offline_enabled(config))

@@ -221,3 +221,22 @@ test("速度：500 篇文档的查询在几毫秒内答完", () => {
   times.sort((a, b) => a - b);
   assert.ok(times[times.length >> 1] < 25, `查询中位数 ${times[times.length >> 1].toFixed(1)} ms`);
 });
+
+test("构建时建好的紧凑索引：坏数据不抛错，只给空结果", () => {
+  const config = { separator: SEPARATOR, handbook: HANDBOOK };
+  const good = { v: 1, count: 2, docs: [["a/", "补打", "用户 要求 补打", 2, "runbook"], ["a/#b", "答复", "补打 就是 重新 下载", 2, "runbook"]],
+    lengths: [3, 4], words: ["补打", "用户", "要求", "答复", "就是", "重新", "下载"],
+    post: [[0, 3, 1, 2], [0, 2], [0, 2], [1, 1], [1, 2], [1, 2], [1, 2]] };
+  const index = worker.createIndex({ config, compact: good });
+  assert.equal(index.stats.docs, 2);
+  const result = index.search("重新打印");
+  assert.equal(result.total, 1);
+  assert.equal(result.items[0][0].location, "a/");
+  assert.match(result.items[0][0].title, /<mark data-md-highlight>补打<\/mark>/);
+  for (const compact of [{ v: 2 }, { v: 1 }, { v: 1, docs: [null, 5, ["x"]], words: ["补打", 7], post: [[9, 9, -3, "x"]], lengths: "x" },
+    { v: 1, docs: [], words: ["补打"], post: [[0, 3]] }]) {
+    const state = {};
+    assert.deepEqual(worker.handleMessage({ type: 0, data: { config, compact } }, state), { type: 1 });
+    assert.ok(Array.isArray(worker.handleMessage({ type: 2, data: "补打" }, state).data.items));
+  }
+});

@@ -1,471 +1,30 @@
 // 站内搜索的 worker：替换 Material for MkDocs 的 lunr worker，界面（搜索框、结果列表、?h= 高亮）仍是 Material 的。
 // 协议：{type: 0 SETUP, data: {config, docs, options}} → {type: 1 READY}；
 //       {type: 2 QUERY, data: "查询"} → {type: 3 RESULT, data: {items: Doc[][], total: 页数}}。
-// 索引文档由 jieba 在构建时分好词（词之间是零宽空格），按 config.separator 切词；
-// 查询用 Intl.Segmenter 分词，再按索引词表合并、修补（没有 Intl.Segmenter 时按词表最长匹配）。
-// 同义词、停用词、覆盖率下限来自 config.handbook（macros/hooks/search.py 从 data/terms.yml、data/search.yml 写入）。
-// 同一文件在 Node 里可 require，供 tests/js/search.test.js 测试。
+// 构建钩子（macros/hooks/search.py）把索引建好，写成 search/handbook-index.<摘要>.json（离线包是 .js），
+// search_index.json 里只留配置和这个文件名（config.handbook.index）：主线程不再解析、复制整个索引。
+// 这里在 Worker 里载入、解析它，页面不卡：.json 用 fetch（下载的同时预热分词器），.js 用 importScripts——
+// 离线包从 file:// 打开时没有 fetch，iframe-worker 的 importScripts 同样能载入。
+// 本文件只管消息和载入；文字处理、查询分词、索引与排序在同目录的 search-text.js、search-query.js、search-index.js。
+// Node 里可 require（tests/js/search.test.js）。
+/* global importScripts */
 (() => {
   "use strict";
   const MSG = { SETUP: 0, READY: 1, QUERY: 2, RESULT: 3 };
-  // titleBoost：标题命中的权重（正文 BM25 最多约 2.2，所以标题命中排在前面），页面标题再乘 pageTitleBoost；
-  // synonymWeight：同义词（别名 → 规范说法）命中；phraseWeight：拆成几个词后都命中；restWeight：页面其余各节；
-  // snippet：摘要长度（字符）。在手册的搜索金标准上调过：页面标题命中最能说明“就是这一页”。
-  // bestBet：查询正是某个说法（只有一个词）、而它的定义页已知（config.handbook.best_bets）时，那一页的得分
-  // 乘这个数（首选结果，通常排第一；页面里必须确实有这个词）；
-  // commonShare：出现在超过这个比例的页面里的词（发票、用户、系统）不进 ?h= 高亮（处处都有，高亮它没有帮助），
-  // 在得分和覆盖率里只算 commonWeight 个词（“用户登不上”主要看“登不上”）。
-  const DEFAULTS = { titleBoost: 5, pageTitleBoost: 4, synonymWeight: 0.9, phraseWeight: 0.8, restWeight: 0.3,
-    minCoverage: 0.5, snippet: 160, maxPages: 100, bestBet: 10, commonShare: 0.5, commonWeight: 0.5 };
-  const [K1, B, MAX_TOKENS, MAX_COMPOUNDS] = [1.2, 0.75, 16, 300];
-  const HAN = /\p{Script=Han}/u;
-  const RUNS = /\p{Script=Han}+|[^\p{Script=Han}]+/gu;
-  const EDGE_PUNCT = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
-  const NOT_WORD = /[^\p{L}\p{N}]+/u;
-  const TAG = /<\/?[a-zA-Z][^>]*>/g;
-  const ENTITY = /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi;
-  const NAMED = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-  function decodeEntities(text) {
-    return text.indexOf("&") < 0 ? text : text.replace(ENTITY, (all, name) => {
-      const code = name[0] !== "#" ? -1 : /^#x/i.test(name) ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      if (code > 0 && code < 0x110000) return String.fromCodePoint(code);
-      return NAMED[name.toLowerCase()] === undefined ? all : NAMED[name.toLowerCase()];
-    });
-  }
-  const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-  function escapeHTML(text) {
-    const value = String(text);
-    return /[&<>"']/.test(value) ? value.replace(/[&<>"']/g, (ch) => ESCAPES[ch]) : value;
-  }
-  /** 索引里的 HTML 片段 → 显示用的纯文本（去标签、解实体、去零宽空格、合并空白）。 */
-  function plainText(raw) {
-    return decodeEntities(String(raw).replace(TAG, " ")).replace(/\u200b/g, "").replace(/\s+/g, " ").trim();
-  }
-  const normalize = (text) => String(text).normalize("NFKC").toLowerCase();
-  const str = (value) => (typeof value === "string" ? value : value == null ? "" : String(value));
-  const isHan = (text) => HAN.test(text);
-  const pageOf = (location) => location.split("#")[0];
-  // 文字先转小写、先按驼峰断开（CAMEL_SPLIT）再切词，所以分隔符里的驼峰规则不再用得上，去掉它切得更快
-  function separatorOf(config) {
-    const source = str(config.separator).replace("|(?!\\b)(?=[A-Z][a-z])", "");
-    try { return new RegExp(source || "[\\s\\u200b-]+"); } catch (err) { return /[\s\u200b-]+/; }
-  }
-  const [CAMEL, CAMEL_SPLIT] = [/[A-Z][a-z]/, /(?!\b)(?=[A-Z][a-z])/g];
-  const FULLWIDTH = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/;
-  // 字母、数字或常用汉字（快速判断，不用正则）
-  const wordCode = (c) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 65 && c <= 90);
-  /** 一个字段 → 词（小写、去掉首尾标点；单字不入索引：单字不单独匹配）。 */
-  function fieldTokens(raw, separator, out) {
-    if (!raw) return;
-    let text = String(raw).replace(TAG, " ");
-    if (FULLWIDTH.test(text)) text = text.normalize("NFKC");
-    // 先按分隔符里的“驼峰”规则断开，再整段转小写（比逐词转小写快得多）
-    if (CAMEL.test(text)) text = text.replace(CAMEL_SPLIT, " ");
-    text = text.toLowerCase();
-    for (let part of text.split(separator)) {
-      if (!part || part.length < 2) continue;
-      if (part.indexOf("&") >= 0) part = decodeEntities(part);
-      if (!wordCode(part.charCodeAt(0)) || !wordCode(part.charCodeAt(part.length - 1))) {
-        part = part.replace(EDGE_PUNCT, "");
-        if (part.length < 2) continue;
-      }
-      out.push(part);
-    }
-  }
-  function createIndex(data, opts) {
-    const input = data && typeof data === "object" ? data : {};
-    const config = input.config && typeof input.config === "object" ? input.config : {};
-    const handbook = config.handbook && typeof config.handbook === "object" ? config.handbook : {};
-    const options = Object.assign({}, DEFAULTS, opts || {});
-    const number = (value, fallback) => (typeof value === "number" && isFinite(value) && value >= 0 ? value : fallback);
-    options.minCoverage = number(handbook.min_coverage, options.minCoverage);
-    options.titleBoost = number(handbook.title_boost, options.titleBoost);
-    if (handbook.segmenter === "vocabulary") options.segmenter = false; // 查询只按索引词表分词
-    const separator = separatorOf(config);
-    const synonyms = new Map();
-    for (const [variant, preferred] of Object.entries(handbook.synonyms && typeof handbook.synonyms === "object" ? handbook.synonyms : {})) {
-      const [key, value] = [normalize(variant).trim(), typeof preferred === "string" ? normalize(preferred).trim() : ""];
-      if (key.length >= 2 && value.length >= 2 && key !== value) synonyms.set(key, value);
-    }
-    const bestBets = new Map(Object.entries(handbook.best_bets && typeof handbook.best_bets === "object" ? handbook.best_bets : {})
-      .filter(([word, page]) => typeof page === "string" && word.length >= 2).map(([word, page]) => [normalize(word).trim(), pageOf(page)]));
-    const stopwords = new Set((Array.isArray(handbook.stopwords) ? handbook.stopwords : [])
-      .filter((word) => typeof word === "string").map((word) => normalize(word).trim()));
-    // ---- 文档与倒排索引：词 → [文档号…]，[标题词频 << 16 | 正文词频…]
-    const [docs, words, postDocs, postTf, lengths, scratch, touched] = [[], [], [], [], [], [], []];
-    const vocab = new Map();
-    let totalLength = 0; // scratch：当前文档每个词的词频（标题 << 16 | 正文）
-    const buf = [];
-    for (const doc of Array.isArray(input.docs) ? input.docs : []) {
-      if (!doc || typeof doc !== "object" || typeof doc.location !== "string") continue;
-      const id = docs.length;
-      const boost = typeof doc.boost === "number" && isFinite(doc.boost) && doc.boost > 0 ? doc.boost : 1;
-      const [title, text] = [str(doc.title), str(doc.text)];
-      const tags = Array.isArray(doc.tags) ? doc.tags.filter((tag) => typeof tag === "string") : null;
-      docs.push({ location: doc.location, page: pageOf(doc.location), isPage: !doc.location.includes("#"), title, text, tags, boost });
-      buf.length = 0;
-      fieldTokens(title, separator, buf);
-      if (tags) for (const tag of tags) fieldTokens(tag, separator, buf);
-      const titled = buf.length;
-      fieldTokens(text, separator, buf);
-      for (let i = 0; i < buf.length; i++) {
-        let wid = vocab.get(buf[i]);
-        if (wid === undefined) {
-          vocab.set(buf[i], (wid = words.length));
-          words.push(buf[i]);
-          postDocs.push([]);
-          postTf.push([]);
-          scratch.push(0);
-        }
-        if (scratch[wid] === 0) touched.push(wid);
-        if (i < titled) scratch[wid] += 65536;
-        else if ((scratch[wid] & 0xffff) < 0xffff) scratch[wid] += 1;
-      }
-      lengths.push(buf.length - titled);
-      totalLength += buf.length - titled;
-      for (const wid of touched) {
-        postDocs[wid].push(id);
-        postTf[wid].push(scratch[wid]);
-        scratch[wid] = 0;
-      }
-      touched.length = 0;
-    }
-    const count = docs.length;
-    const pageIds = new Map();
-    for (let id = 0; id < count; id++) if (docs[id].location === docs[id].page) pageIds.set(docs[id].page, id);
-    const avgLength = count ? totalLength / count || 1 : 1;
-    const pageCount = new Set(docs.map((doc) => doc.page)).size;
-    // ---- 复合词：含汉字的词按二字组登记（合同 → 劳动合同）；其他词排序后按前缀找（p1 → p1x）
-    const bigrams = new Map();
-    const latin = [];
-    let longest = 2;
-    words.forEach((word, wid) => {
-      if (!isHan(word)) return void latin.push(word);
-      longest = Math.max(longest, Math.min(word.length, 12));
-      const seen = new Set();
-      for (let i = 0; word.length >= 3 && i + 2 <= word.length; i++) {
-        const pair = word.slice(i, i + 2);
-        if (seen.has(pair)) continue;
-        seen.add(pair);
-        if (bigrams.has(pair)) bigrams.get(pair).push(wid);
-        else bigrams.set(pair, [wid]);
-      }
-    });
-    latin.sort();
-    for (const key of synonyms.keys()) longest = Math.max(longest, Math.min(key.length, 12));
-    const known = (word) => vocab.has(word) || synonyms.has(word) || stopwords.has(word);
-    const idf = (wid) => Math.log(1 + (count - postDocs[wid].length + 0.5) / (postDocs[wid].length + 0.5));
-    /** 一个查询词 → 它匹配的索引词 [[词号, 权重]…]：原词 1，包含它的复合词或以它开头的拉丁词较低。 */
-    function expand(word, cache) {
-      if (cache.has(word)) return cache.get(word);
-      const out = [];
-      const exact = vocab.get(word);
-      if (exact !== undefined) out.push([exact, 1]);
-      if (isHan(word)) {
-        let best = null;
-        for (let i = 0; i + 2 <= word.length; i++) {
-          const ids = bigrams.get(word.slice(i, i + 2));
-          if (!ids) { best = null; break; }
-          if (!best || ids.length < best.length) best = ids;
-        }
-        const hits = [];
-        for (const wid of best || []) if (words[wid] !== word && words[wid].indexOf(word) >= 0) hits.push(wid);
-        if (hits.length > MAX_COMPOUNDS) hits.sort((a, b) => postDocs[b].length - postDocs[a].length).length = MAX_COMPOUNDS;
-        for (const wid of hits) out.push([wid, 0.4 + 0.4 * word.length / words[wid].length]);
-      } else if (word.length >= 2) {
-        let [low, high] = [0, latin.length];
-        while (low < high) {
-          const mid = (low + high) >> 1;
-          if (latin[mid] < word) low = mid + 1;
-          else high = mid;
-        }
-        for (let i = low; i < latin.length && out.length <= MAX_COMPOUNDS && latin[i].startsWith(word); i++) {
-          if (latin[i] !== word) out.push([vocab.get(latin[i]), 0.7]);
-        }
-      }
-      cache.set(word, out);
-      return out;
-    }
-    const one = (text) => ({ text, parts: [text] });
-    /** 词表最长匹配；不认识的字单独成段。 */
-    function greedy(run) {
-      const out = [];
-      for (let i = 0, size; i < run.length; i += size) {
-        for (size = Math.min(longest, run.length - i); size >= 2 && !known(run.slice(i, i + size));) size--;
-        out.push(one(run.slice(i, i + Math.max(size, 1))));
-        size = Math.max(size, 1);
-      }
-      return out;
-    }
-    /** 连着的单字拼成索引词的一部分（回+滚 → “升级回滚”里的“回滚”）；剩下 3 个以上连着的单字合成
-     *  一个不认识的词，让“量子纠缠火锅店”这样的查询算作没有找到。 */
-    function joinSingles(list, cache) {
-      const out = [];
-      let loose = "";
-      const flush = () => void (loose.length >= 3 ? out.push(one(loose)) : [...loose].forEach((ch) => out.push(one(ch))), (loose = ""));
-      for (const seg of list) {
-        if (seg.text.length !== 1) {
-          flush();
-          out.push(seg);
-          continue;
-        }
-        loose += seg.text;
-        for (let k = 0; k + 2 <= loose.length; k++) {
-          if (!expand(loose.slice(k), cache).length) continue;
-          const [head, word] = [loose.slice(0, k), loose.slice(k)];
-          loose = head;
-          flush();
-          out.push(one(word));
-          break;
-        }
-      }
-      flush();
-      return out;
-    }
+  const MODULES = ["search-text.js", "search-query.js", "search-index.js"];
+  // 本脚本所在的网址：真正的 Worker 里是 self.location；iframe-worker（file://）里脚本在 iframe 中运行，
+  // self.location 是页面的地址，要用 currentScript
+  const script = typeof document === "object" && document.currentScript ? document.currentScript.src : "";
+  const here = () => script || String(self.location.href);
+  /** 载入同源脚本：真正的 Worker 里 importScripts 同步执行，iframe-worker 里返回 Promise；两种都等到载完。 */
+  const load = (...paths) => new Promise((resolve) => resolve(importScripts(...paths.map((p) => new URL(p, here()).href))));
+  /** 索引文件名（相对站点根目录）→ 相对本脚本（assets/javascripts/workers/）的路径；只接受 search/ 下的文件。 */
+  const indexPath = (name) => (typeof name === "string" && /^search\/[\w.-]+\.js(on)?$/.test(name) && !name.includes("..")
+    ? "../../../" + name : null);
 
-    let segmenter = null;
-    if (options.segmenter !== false && typeof Intl === "object" && typeof Intl.Segmenter === "function") {
-      try { segmenter = new Intl.Segmenter("zh", { granularity: "word" }); } catch (err) { segmenter = null; }
-    }
-    /** 一段汉字：Intl.Segmenter 分词后，把相邻几段拼成索引里有的词（补+打 → 补打），
-     *  再修补切错的边界（开发+票 → 开+发票）。 */
-    function segmentHan(run, cache) {
-      if (!segmenter) return joinSingles(greedy(run), cache);
-      const segs = [];
-      for (const seg of segmenter.segment(run)) if (seg.segment) segs.push(seg.segment);
-      const out = [];
-      const joinAt = (i) => { for (let j = Math.min(segs.length, i + 6); j >= i + 2; j--) if (known(segs.slice(i, j).join(""))) return j - i; return 1; };
-      const chars = (i, n) => segs.slice(i, i + n).join("").length;
-      for (let i = 0; i < segs.length;) {
-        let taken = joinAt(i);
-        // 向后看一段：下一段起拼出的词更长、而且越过这里拼出的词时，让给它（票+开 | 开+了+两次 → 开了两次）
-        const next = taken > 1 && i + 1 < segs.length ? joinAt(i + 1) : 1;
-        if (next > 1 && i + 1 + next > i + taken && chars(i + 1, next) > chars(i, taken)) taken = 1;
-        const parts = segs.slice(i, i + taken);
-        out.push({ text: parts.join(""), parts });
-        i += taken;
-      }
-      for (let k = 0; k < out.length; k++) {
-        if (out[k].text.length !== 1) continue;
-        // 由几段拼成的词（开+了+两次 → 开了两次）是按词表认出来的，不再拆开
-        const joined = (seg) => seg && seg.parts.length > 1;
-        const [prev, here, next] = [out[k - 1] && !joined(out[k - 1]) && out[k - 1].text, out[k].text,
-          out[k + 1] && !joined(out[k + 1]) && out[k + 1].text];
-        if (prev && prev.length >= 2 && known(prev.slice(-1) + here)) {
-          [out[k - 1], out[k]] = [one(prev.slice(0, -1)), one(prev.slice(-1) + here)];
-        } else if (next && next.length >= 2 && known(here + next[0])) {
-          [out[k], out[k + 1]] = [one(here + next[0]), one(next.slice(1))];
-        }
-      }
-      return joinSingles(out, cache);
-    }
-    /** 查询 → 有意义的词 [{text, parts}]（已去掉停用词和单字）。 */
-    function segment(query, cache) {
-      const text = normalize(str(query)).slice(0, 200);
-      const found = [];
-      for (const piece of text.split(separator)) {
-        if (!piece) continue;
-        for (const chunk of piece.split(NOT_WORD)) {
-          if (!chunk) continue;
-          for (const run of chunk.match(RUNS) || []) {
-            if (isHan(run)) found.push(...segmentHan(run, cache));
-            else found.push({ text: run, parts: [run] });
-          }
-        }
-      }
-      const seen = new Set();
-      return found.filter((token) => {
-        const keep = token.text.length >= 2 && !stopwords.has(token.text) && !seen.has(token.text);
-        seen.add(token.text);
-        return keep;
-      }).slice(0, MAX_TOKENS);
-    }
-    /** 把一个词拆成词表里的词（至少两个字）；拆出的词覆盖不到全部字（最多差一个字）时返回 null。 */
-    function split(word) {
-      const parts = greedy(word).filter((seg) => vocab.has(seg.text)).map((seg) => seg.text);
-      const covered = parts.reduce((sum, w) => sum + w.length, 0);
-      return parts.length && covered >= word.length - 1 ? parts : null;
-    }
-    /** 一个查询词的几种查法：原词（含复合词）、分段后的短语、同义词。 */
-    function formsOf(token, cache) {
-      const forms = [{ words: [token.text], weight: 1, syn: false }];
-      const multi = token.parts.filter((part) => part.length >= 2);
-      const covered = multi.reduce((sum, w) => sum + w.length, 0);
-      if (token.parts.length > 1 && multi.length && covered >= token.text.length - 1) {
-        forms.push({ words: multi, weight: options.phraseWeight, syn: false });
-      } else if (!expand(token.text, cache).length) {
-        const parts = split(token.text);
-        if (parts && parts.length > 1) forms.push({ words: parts, weight: options.phraseWeight, syn: false });
-      }
-      const preferred = synonyms.get(token.text);
-      const synWords = !preferred ? null : expand(preferred, cache).length ? [preferred] : split(preferred);
-      if (synWords) forms.push({ words: synWords, weight: options.synonymWeight, syn: true });
-      return forms;
-    }
-    /** 一个词在各文档中的得分：Map 文档号 → 得分（BM25，标题命中另加 titleBoost）。 */
-    function wordScores(word, cache) {
-      const scores = new Map();
-      for (const [wid, weight] of expand(word, cache)) {
-        const [ids, tfs, w] = [postDocs[wid], postTf[wid], weight * idf(wid)];
-        for (let i = 0; i < ids.length; i++) {
-          const [doc, title, tf] = [ids[i], tfs[i] >>> 16, tfs[i] & 0xffff];
-          const body = tf ? (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[doc]) / avgLength)) : 0;
-          const score = w * ((title ? options.titleBoost * (docs[doc].isPage ? options.pageTitleBoost : 1) : 0) + body);
-          if (score > (scores.get(doc) || 0)) scores.set(doc, score);
-        }
-      }
-      return scores;
-    }
-    /** 一种查法的得分；几个词的短语要求每个词都在同一文档里，取平均。 */
-    function formScores(form, cache) {
-      const maps = form.words.map((word) => wordScores(word, cache)).sort((a, b) => a.size - b.size);
-      if (maps.length === 1) return maps[0];
-      const out = new Map();
-      for (const doc of maps[0].keys()) {
-        if (maps.every((map) => map.has(doc))) out.set(doc, maps.reduce((sum, map) => sum + map.get(doc), 0) / maps.length);
-      }
-      return out;
-    }
-    /** 转义并高亮；limit 时只取第一处命中附近的一段（摘要）。 */
-    function highlight(text, marks, limit) {
-      let [start, end] = [0, text.length];
-      if (marks) marks.lastIndex = 0;
-      if (limit && text.length > limit) {
-        const first = marks ? marks.exec(text) : null;
-        start = first ? Math.max(0, first.index - Math.floor(limit / 4)) : 0;
-        end = Math.min(text.length, start + limit);
-        start = Math.max(0, end - limit);
-        if (marks) marks.lastIndex = start;
-      }
-      let [out, at] = [start > 0 ? "…" : "", start];
-      for (let m = marks && marks.exec(text); m && m.index + m[0].length <= end; m = marks.exec(text)) {
-        out += escapeHTML(text.slice(at, m.index)) + "<mark data-md-highlight>" + escapeHTML(m[0]) + "</mark>";
-        at = m.index + m[0].length;
-      }
-      return out + escapeHTML(text.slice(at, end)) + (end < text.length ? "…" : "");
-    }
-    /** 一条结果：标题和摘要转义并高亮。 */
-    function render(doc, score, tokens, orig, syn, cache) {
-      if (doc.plainTitle === undefined) [doc.plainTitle, doc.plainText] = [plainText(doc.title), plainText(doc.text)];
-      const key = orig + "," + syn;
-      if (!cache.has(key)) cache.set(key, termsOf(tokens, orig, syn));
-      const { terms, marks } = cache.get(key);
-      const item = { location: doc.location, title: highlight(doc.plainTitle, marks, 0), text: highlight(doc.plainText, marks, options.snippet), score, terms };
-      if (doc.tags) item.tags = doc.tags.slice();
-      return item;
-    }
-    /** 含有这个词（原词或包含它的复合词）的页面占全部页面的比例：?h= 高亮按字面找，所以复合词也算。 */
-    const shareCache = new Map();
-    function wordPageShare(word) {
-      if (shareCache.has(word)) return shareCache.get(word);
-      const found = new Set();
-      for (const [wid] of expand(word, new Map())) for (const doc of postDocs[wid]) found.add(docs[doc].page);
-      if (shareCache.size > 5000) shareCache.clear();
-      return shareCache.set(word, pageCount ? found.size / pageCount : 0).get(word);
-    }
-    function termsOf(tokens, orig, syn) {
-      // terms：命中的词 → true（Material 用它们组成 ?h= 高亮参数），没命中的 → false；单字永远不放进来
-      const terms = {};
-      const marked = [];
-      tokens.forEach((token, bit) => {
-        const synForm = token.forms.find((form) => form.syn);
-        const [hitOrig, hitSyn] = [orig & (1 << bit), syn & (1 << bit) && synForm];
-        // 出现在大多数页面里的词（“发票”）不放进 terms：落地页上到处高亮它没有帮助；摘要里照样高亮
-        const common = (word) => wordPageShare(word) > options.commonShare;
-        if (hitOrig) {
-          if (!common(token.text)) terms[token.text] = true;
-          marked.push(token.text);
-          for (const form of token.forms) if (!form.syn && form.words.length > 1) marked.push(...form.words);
-        }
-        if (hitSyn) for (const word of synForm.words) [marked[marked.length]] = [word], common(word) || (terms[word] = true);
-        if (!hitOrig && !hitSyn && !Object.hasOwn(terms, token.text)) terms[token.text] = false;
-      });
-      const unique = [...new Set(marked)].filter((word) => word.length >= 2).sort((x, y) => y.length - x.length);
-      const marks = unique.length ? new RegExp(unique.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi") : null;
-      return { terms, marks };
-    }
-    const bits = (mask) => { let n = 0; for (; mask; mask &= mask - 1) n++; return n; };
-    // 查询时的累加器，按文档号存放，查询结束后清零（比每次新建 Map 省下大量垃圾回收）
-    const [sums, hitOrig, hitSyn, best, bestSyn] = [new Float64Array(count), new Int32Array(count), new Int32Array(count),
-      new Float64Array(count), new Uint8Array(count)];
-    function search(query) {
-      const dirty = [];
-      try { return rank(query, dirty); } finally {
-        for (const doc of dirty) sums[doc] = hitOrig[doc] = hitSyn[doc] = best[doc] = bestSyn[doc] = 0;
-      }
-    }
-    function rank(query, dirty) {
-      const empty = { items: [], total: 0 };
-      const cache = new Map();
-      const tokens = segment(query, cache);
-      if (!tokens.length) return empty;
-      let matched = 0;
-      tokens.forEach((token, bit) => {
-        token.forms = formsOf(token, cache);
-        const hits = [];
-        for (const form of token.forms) {
-          for (const [doc, score] of formScores(form, cache)) {
-            if (best[doc] === 0) hits.push(doc);
-            if (score * form.weight > best[doc]) [best[doc], bestSyn[doc]] = [score * form.weight, form.syn ? 1 : 0];
-          }
-        }
-        if (hits.length) matched++;
-        // 这个词出现在多少页里：出现在大多数页面里的词分量小，也不进 ?h= 高亮
-        token.pageShare = pageCount ? new Set(hits.map((doc) => docs[doc].page)).size / pageCount : 0;
-        token.weight = token.pageShare > options.commonShare ? options.commonWeight : 1;
-        for (const doc of hits) {
-          if (sums[doc] === 0) dirty.push(doc);
-          sums[doc] += best[doc] * token.weight;
-          (bestSyn[doc] ? hitSyn : hitOrig)[doc] |= 1 << bit;
-          best[doc] = 0;
-        }
-      });
-      // 无意义的查询：有意义的词能在手册里找到的比例不够
-      if (matched / tokens.length < options.minCoverage) return empty;
-      const total = tokens.reduce((sum, token) => sum + token.weight, 0);
-      const share = (mask) => tokens.reduce((sum, token, bit) => sum + (mask & (1 << bit) ? token.weight : 0), 0) / total;
-      const pages = new Map();
-      for (const id of dirty) {
-        const doc = docs[id];
-        if (!pages.has(doc.page)) pages.set(doc.page, { location: doc.page, docs: [], orig: 0, syn: 0 });
-        const page = pages.get(doc.page);
-        page.docs.push({ id, score: sums[id] * share(hitOrig[id] | hitSyn[id]) * doc.boost, orig: hitOrig[id], syn: hitSyn[id] });
-        page.orig |= hitOrig[id];
-        page.syn |= hitSyn[id];
-      }
-      // 查询正是某个说法、它的定义页已知（best_bets）：那一页加权
-      const betPage = tokens.length === 1 ? bestBets.get(tokens[0].text) || bestBets.get(synonyms.get(tokens[0].text)) : undefined;
-      // 一页命中的词数不少于最好的那页的 min_coverage 倍；页面得分 =（最好的一节 + 其余各节的一部分）× 本页命中词的分量
-      const covered = (page) => bits(page.orig | page.syn);
-      const need = Math.max(1, Math.ceil(Math.max(...[...pages.values()].map(covered)) * options.minCoverage - 1e-9));
-      const ranked = [...pages.values()].filter((page) => covered(page) >= need);
-      for (const page of ranked) {
-        page.docs.sort((x, y) => y.score - x.score);
-        const rest = page.docs.slice(1).reduce((sum, d) => sum + d.score, 0);
-        const bet = page.location === betPage ? options.bestBet : 1;
-        page.score = (page.docs[0].score + options.restWeight * Math.min(rest, page.docs[0].score)) * share(page.orig | page.syn) * bet;
-      }
-      ranked.sort((x, y) => y.score - x.score || (x.location < y.location ? -1 : 1));
-      const shown = new Map();
-      // 每页一组：先是页面本身（得分取本页最高，Material 据此展开最好的一节），再是命中的各节
-      const items = ranked.slice(0, options.maxPages).map((page) => {
-        const pageId = pageIds.get(page.location);
-        const sections = page.docs.filter((d) => d.id !== pageId);
-        const pageDoc = pageId === undefined ? { location: page.location, title: page.location || "/", text: "" } : docs[pageId];
-        return [render(pageDoc, page.docs[0].score, tokens, page.orig, page.syn, shown),
-          ...sections.map((d) => render(docs[d.id], d.score, tokens, d.orig, d.syn, shown))];
-      });
-      return { items, total: ranked.length };
-    }
-
-    return {
-      search,
-      segment: (query) => segment(query, new Map()).map((token) => token.text),
-      stats: { docs: count, words: words.length, segmenter: segmenter ? "Intl.Segmenter" : "vocabulary" },
-    };
-  }
   /** 处理一条消息，返回要发回的消息（不认识的消息返回 null）。state 保存建好的索引。 */
-  function handleMessage(message, state, opts) {
+  function handleMessage(message, state, opts, engine) {
+    const { createIndex } = engine;
     if (!message || typeof message !== "object") return null;
     if (message.type === MSG.SETUP) {
       try { state.index = createIndex(message.data, opts); } catch (err) { state.index = createIndex({}, opts); }
@@ -480,13 +39,35 @@
     if (state.suggest) data.suggest = [];
     return { type: MSG.RESULT, data };
   }
-  const api = { MSG, createIndex, handleMessage, escapeHTML, plainText };
-  if (typeof module === "object" && module.exports) module.exports = api;
-  else {
-    const state = { index: null };
-    self.addEventListener("message", (event) => {
-      const reply = handleMessage(event.data, state);
-      if (reply) self.postMessage(reply);
-    });
+
+  /** SETUP 的数据里只有配置时，载入构建好的索引（config.handbook.index），放进 data.compact。 */
+  function withIndex(data) {
+    const config = data && typeof data === "object" && data.config && typeof data.config === "object" ? data.config : {};
+    const path = indexPath(config.handbook && config.handbook.index);
+    if (!path || (Array.isArray(data.docs) && data.docs.length)) return Promise.resolve(data);
+    const loaded = path.endsWith(".json")
+      ? fetch(new URL(path, here()).href).then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      : load(path).then(() => self.__hbSearchIndex);
+    self.HandbookSearchQuery.warmUp();
+    // 索引载不进来：按空索引处理，搜索框给“没有结果”而不是卡住
+    return loaded.then((compact) => Object.assign({}, data, { compact }), () => data).finally(() => { delete self.__hbSearchIndex; });
   }
+
+  if (typeof module === "object" && module.exports) {
+    const engine = require("./search-index.js");
+    const text = require("./search-text.js");
+    module.exports = { MSG, engine, createIndex: engine.createIndex, escapeHTML: text.escapeHTML, plainText: text.plainText,
+      indexPath, handleMessage: (message, state, opts) => handleMessage(message, state, opts, engine) };
+    return;
+  }
+  const state = { index: null };
+  // 消息按到达的顺序处理：模块和索引载完之前到的查询排在后面
+  let queue = load(...MODULES);
+  self.addEventListener("message", (event) => {
+    const message = event.data;
+    queue = queue.then(() => (message && message.type === MSG.SETUP ? withIndex(message.data) : null)).then((data) => {
+      const reply = handleMessage(data ? Object.assign({}, message, { data }) : message, state, undefined, self.HandbookSearchIndex);
+      if (reply) self.postMessage(reply);
+    }).catch(() => undefined);
+  });
 })();
