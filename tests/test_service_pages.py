@@ -71,7 +71,8 @@ def test_consultation_channels_show_verified_dates(built_site):
         cells = row.xpath("td")
         if "hotline" in entry:
             fact = facts[entry["hotline"]]
-            assert cells[0].xpath("strong")[0].text == str(fact["value"]), "热线号码应当由 hotline() 宏给出"
+            number = cells[0].xpath("a[starts-with(@href, 'tel:')]/strong")
+            assert number and number[0].text == str(fact["value"]), "热线号码应当由 hotline() 宏给出，是可拨打的 tel: 链接"
             assert cells[-1].text_content() == verification_text(fact)
         else:
             assert cells[0].xpath("a/@href") == [entry["url"]]
