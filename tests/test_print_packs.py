@@ -320,3 +320,27 @@ def test_printing_the_triage_page_from_the_browser(offline_url, page_factory, tm
     else:
         assert landscape == [] and "转2" not in flat
         assert squeeze(data["nodes"][data["start"]]["question"]) in flat
+
+
+@pytest.mark.parametrize("where", ["http", "file"])
+def test_blank_date_fields_print_as_blank_lines_from_the_browser(where, site_url, offline_url, page_factory, tmp_path):
+    """在浏览器里打印检查单（系统升级页有“开始时间”这类日期时间框）：空的框不印“年/月/日 --:--”占位；
+    填了的照常印出。先关掉 print-blanks.js 印一次，证明这台浏览器确实会印出占位（测试能失败）。"""
+    base, path = (site_url, "operations/upgrade/") if where == "http" else (offline_url, "operations/upgrade.html")
+    page, _log = page_factory(base)
+    page.goto(base + path)
+    page.wait_for_selector(".hb-checklist--ready input[type=datetime-local]")
+
+    def printed(name: str) -> str:
+        pdf = tmp_path / f"{name}.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        return "\n".join(pdf_text(pdf))
+
+    page.evaluate("window.removeEventListener('beforeprint', HandbookPrintBlanks.mark)")
+    assert any(p in printed("without") for p in PLACEHOLDERS), "这台浏览器打印空日期框时本应印出占位"
+    page.evaluate("window.addEventListener('beforeprint', HandbookPrintBlanks.mark)")
+    text = printed("blank")
+    assert not [p for p in PLACEHOLDERS if p in text]
+    page.locator(".hb-checklist input[type=datetime-local]").first.fill("2026-11-28T09:05")
+    assert "2026" in printed("filled")
+    assert page.locator("[data-hb-blank]").count() == 0, "打印后去掉标记"
