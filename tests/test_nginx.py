@@ -21,7 +21,7 @@ from conftest import CSP_LISTENER, ROOT, RequestLog, material_search, security_h
 from tools.nginx import MISSING, Nginx, NginxError, nginx_path
 
 #: Material 自带的打包文件：名字里有 8 位十六进制的内容指纹
-FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.min\.(js|css)(\.map)?$")
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.min\.(js|css)(\.map)?$|(?:^|/)search/handbook-index\.[0-9a-f]{10}\.(json|js)$")
 LONG_CACHE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
@@ -148,6 +148,8 @@ def test_cache_headers_per_class_of_file(nginx):
     long_cached = [name for name in files if FINGERPRINTED.search(name)]
     assert any(re.fullmatch(r"assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js", n) for n in long_cached), long_cached
     assert any(re.fullmatch(r"assets/stylesheets/main\.[0-9a-f]{8}\.min\.css", n) for n in long_cached), long_cached
+    # 搜索索引的文件名由构建按内容算出（macros/searchindex.py），内容变了名字就变
+    assert any(re.fullmatch(r"search/handbook-index\.[0-9a-f]{10}\.json", n) for n in long_cached), long_cached
     own = {path.relative_to(ROOT / "docs").as_posix() for path in (ROOT / "docs" / "assets").rglob("*") if path.is_file()}
     assert own and not own & set(long_cached), f"手册自己的文件名没有指纹，不能长期缓存：{sorted(own & set(long_cached))}"
     for name in files:
