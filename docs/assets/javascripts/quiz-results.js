@@ -21,16 +21,6 @@
   const NAME = "自测题全班汇总";
   const fill = S.fill;
 
-  function readFile(file) {
-    if (typeof file.text === "function") return file.text();
-    return new Promise((resolve, reject) => {
-      const reader = new FileReader();
-      reader.onload = () => resolve(String(reader.result));
-      reader.onerror = () => reject(reader.error);
-      reader.readAsText(file);
-    });
-  }
-
   class Results {
     constructor(root) {
       const data = H.readJSON(root, "data-quiz-results", NAME);
@@ -98,7 +88,7 @@
         }
         let raw = null;
         try {
-          raw = await readFile(file);
+          raw = await file.text();
         } catch (err) {
           raw = null;
         }

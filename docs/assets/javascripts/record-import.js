@@ -143,16 +143,6 @@
         count: got.source.entries.length }), "ok");
     }
 
-    function readText(file) {
-      if (typeof file.text === "function") return file.text();
-      return new Promise((resolve, reject) => {
-        const reader = new FileReader();
-        reader.onload = () => resolve(String(reader.result));
-        reader.onerror = () => reject(reader.error);
-        reader.readAsText(file);
-      });
-    }
-
     input.addEventListener("change", () => {
       const chosen = Array.prototype.slice.call(input.files || []);
       messages.textContent = "";
@@ -163,7 +153,7 @@
             say(M.problemText(file.name, { problem: "too_big", values: { limit: M.MAX_MB } }, T), "error");
             return null;
           }
-          return readText(file).then((raw) => addFile(file.name, raw), () => addFile(file.name, null));
+          return file.text().then((raw) => addFile(file.name, raw), () => addFile(file.name, null));
         });
       });
       chain.then(() => {
