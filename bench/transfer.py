@@ -39,7 +39,8 @@ RESULTS = ROOT / "bench" / "results"
 PAGES = {"起始页": "", "分流": "incident/triage/", "处置手册（服务器负载过高）": "incident/overload/"}
 #: 冷启动之后在同一上下文里打开的“下一页”
 NEXT_PAGE = "service/reprint/"
-SEARCH_INDEX = "/search/search_index.json"
+#: 搜索下载的文件：设置（search_index.json）和构建时生成的带指纹的索引（handbook-index.<摘要>.json）
+SEARCH_PREFIX = "/search/"
 LOG_FORMAT = "$request_uri $status $bytes_sent"
 
 #: 本次改动之前的 deploy/nginx.conf（去掉了注释；include 的路径改成与现在相同的 handbook/ 目录）
@@ -107,13 +108,13 @@ class AccessLog:
         return [(uri, int(status), int(size)) for uri, status, size in rows]
 
     def settle(self, *, want: str | None = None, quiet: float = 0.6, timeout: float = 15.0) -> list:
-        """等到日志里出现 want（如果给了），并且 quiet 秒内不再有新请求。"""
+        """等到日志里出现以 want 开头的请求（如果给了），并且 quiet 秒内不再有新请求。"""
         deadline, last, count = time.monotonic() + timeout, time.monotonic(), -1
         while time.monotonic() < deadline:
             rows = self.since_mark()
             if len(rows) != count:
                 count, last = len(rows), time.monotonic()
-            elif (want is None or any(uri == want for uri, _, _ in rows)) and time.monotonic() - last >= quiet:
+            elif (want is None or any(uri.startswith(want) for uri, _, _ in rows)) and time.monotonic() - last >= quiet:
                 return rows
             time.sleep(0.1)
         return self.since_mark()
@@ -121,7 +122,7 @@ class AccessLog:
 
 def summarise(rows) -> dict:
     return {"requests": len(rows), "bytes": sum(size for _, _, size in rows),
-            "search_index": sum(size for uri, _, size in rows if uri == SEARCH_INDEX),
+            "search_index": sum(size for uri, _, size in rows if uri.startswith(SEARCH_PREFIX)),
             "not_modified": sum(1 for _, status, _ in rows if status == 304)}
 
 
@@ -138,7 +139,7 @@ def measure(site: Path, work: Path, browser) -> dict:
                 page = context.new_page()
                 log.mark()
                 page.goto(server.url + path, wait_until="load")
-                cold = summarise(log.settle(want=SEARCH_INDEX))
+                cold = summarise(log.settle(want=SEARCH_PREFIX + "handbook-index."))
                 log.mark()
                 page.goto(server.url + NEXT_PAGE, wait_until="load")
                 warm = summarise(log.settle())
@@ -153,14 +154,14 @@ def kb(size: int) -> str:
 
 
 def report(results: dict, site: Path) -> str:
-    index = (site / SEARCH_INDEX.lstrip("/")).stat().st_size
+    index = sum(p.stat().st_size for p in (site / SEARCH_PREFIX.strip("/")).glob("*.json"))
     names = list(results)
     lines = [
         "# 每次打开手册传输的字节（nginx + Chromium）",
         "",
         f"测于 {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC，`python -m bench.transfer`。"
         "字节数是 nginx 访问日志的 `$bytes_sent`（含响应头）。",
-        f"搜索索引 `search/search_index.json` 原始大小 {kb(index)}。",
+        f"搜索索引（`search/` 下的设置和带指纹的索引）原始大小 {kb(index)}。",
         "",
         "“之前”是本次改动之前的 deploy/nginx.conf 在 Debian 默认 http 块下（只压缩 HTML，脚本和样式缓存 7 天），"
         "“之后”是现在的 deploy/ 配置（gzip；手册自己的文件每次确认，没变时回 304）。",
