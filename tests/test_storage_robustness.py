@@ -31,8 +31,16 @@ HANDBOOK_LOCAL = [
     "handbook:drill:v1:drills/run",
     "handbook:workdays:v1:service/complaints:complaint_investigation",
     "handbook:probe",
+    "handbook:incident:v1",          # 事件记录（每页的 incident-log.js 都读）
+    "handbook:incident:device",
+    "handbook:quiz:learner",
+    "handbook:quiz-results:v1:training/results",
 ]
-HANDBOOK_SESSION = ["handbook:decision-tree:/incident/triage/:not_found"]
+HANDBOOK_SESSION = [
+    "handbook:decision-tree:/incident/triage/:not_found",   # 旧版判断树的键：现在路径在网址里，不再读它
+    "handbook:checklist:draft:operations/upgrade:before",   # 两个标签页冲突时暂存的文字
+    "handbook:incident:merge:v1",
+]
 
 SET_ALL = """([local, session, value]) => {
   for (const key of local) localStorage.setItem(key, value);
@@ -111,6 +119,15 @@ def test_every_widget_survives_garbage_in_storage(garbage_page, site_url):
     saved = page.evaluate(
         "JSON.parse(localStorage.getItem('handbook:workdays:v1:service/complaints:complaint_investigation'))")
     assert saved == {"v": 1, "received": "2026-03-06"}
+
+    # 事件记录页与讲师页：坏的记录、设备、导入记录另存后从空白开始，页面照常可用
+    page.goto(site_url + "incident/record/")
+    expect(page.locator(".hb-record.hb-record--ready")).to_have_count(1)
+    expect(page.locator(".hb-record-merge.hb-record-merge--ready")).to_have_count(1)
+    page.goto(site_url + "training/results/")
+    expect(page.locator(".hb-quiz-results.hb-quiz-results--ready")).to_have_count(1)
+    page.goto(site_url + "service/complaints/")
+    expect(page.locator(".hb-workdays[data-hb-workdays-ready]")).to_have_count(1)
 
     # 复核提示与主题的配色：页面照常显示，配色切换可用
     expect(page.locator(".hb-review")).to_have_class(re.compile(r"hb-review--(ok|due-soon|overdue)"))
