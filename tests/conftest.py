@@ -376,6 +376,37 @@ def run_node_tests(test_file: Path, at_least: int, timeout: int = 300) -> int:
 # ---------------------------------------------------------------- 页面清单
 
 
+# ---------------------------------------------------------------- 页面初始化脚本（page.add_init_script）
+
+#: localStorage 整个不可用（隐私模式、策略禁止）：读它就抛 SecurityError
+LOCAL_STORAGE_UNAVAILABLE = """
+Object.defineProperty(window, 'localStorage', {
+  configurable: true,
+  get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }
+});
+"""
+#: 存储已满：每次写都抛 QuotaExceededError
+STORAGE_QUOTA_FULL = """
+Storage.prototype.setItem = function () {
+  throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+};
+"""
+#: localStorage 和 sessionStorage 都不可用
+STORAGE_BLOCKED = """
+for (const name of ['localStorage', 'sessionStorage']) {
+  Object.defineProperty(window, name, {
+    configurable: true,
+    get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }
+  });
+}
+"""
+#: 收集本页发出的 handbook:action 事件（事件记录页监听同一个事件）到 window.__actions
+LISTEN_ACTIONS = """
+window.__actions = [];
+document.addEventListener('handbook:action', e => window.__actions.push(e.detail));
+"""
+
+
 # ---------------------------------------------------------------- 发布包（make dist）
 
 #: 在子进程里运行 tools.dist.make_dist（打印版用同步的 Playwright，不能和测试的浏览器在同一线程），

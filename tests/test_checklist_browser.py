@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, goto_with_instant_navigation, run_build, serve_directory
+from conftest import LOCAL_STORAGE_UNAVAILABLE, ROOT, STORAGE_QUOTA_FULL, goto_with_instant_navigation, run_build, serve_directory
 from test_checklist_core import errors as schema_errors
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -262,24 +262,11 @@ def test_older_version_is_migrated(page_factory, site):
     no_errors(log)
 
 
-UNAVAILABLE = """
-Object.defineProperty(window, 'localStorage', {
-  configurable: true,
-  get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }
-});
-"""
-QUOTA = """
-Storage.prototype.setItem = function () {
-  throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-};
-"""
-
-
 @pytest.mark.parametrize("script", [
     # 存储整个不可用时，Material 主题自己的脚本读 localStorage 会抛错（不是检查单的错误，检查单的错误由 no_errors 检查）
-    pytest.param(UNAVAILABLE, marks=pytest.mark.allow_console_errors("Material 读不到 localStorage 时抛错"),
+    pytest.param(LOCAL_STORAGE_UNAVAILABLE, marks=pytest.mark.allow_console_errors("Material 读不到 localStorage 时抛错"),
                  id="unavailable"),
-    pytest.param(QUOTA, id="quota"),
+    pytest.param(STORAGE_QUOTA_FULL, id="quota"),
 ])
 def test_storage_that_cannot_be_used_leaves_the_list_usable(page_factory, site_url, script):
     page, log = new_page(page_factory, site_url)
@@ -917,7 +904,7 @@ def test_a_tab_that_cannot_save_keeps_its_own_ticks_and_text(page_factory, site_
     """第二个标签页存不进 localStorage（配额用尽）：第一个标签页保存时，第二个不丢掉只在它内存里的内容。"""
     first, log = open_page(page_factory, Site(site_url, offline=False))
     second = first.context.new_page()
-    second.add_init_script(QUOTA)
+    second.add_init_script(STORAGE_QUOTA_FULL)
     second.goto(site_url + "operations/upgrade/")
     ready(second)
     assert checklist(second).locator(".hb-checklist__warning").is_visible()

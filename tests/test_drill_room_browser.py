@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT, goto_with_instant_navigation
+from conftest import LISTEN_ACTIONS, ROOT, STORAGE_BLOCKED, goto_with_instant_navigation
 from macros import drills
 
 RUN = "drills/run/"
@@ -24,19 +24,6 @@ START = dt.datetime(2026, 11, 28, 10, 0, 0, tzinfo=CST)
 SCENARIO = "month_end_overload"
 OTHER = "database_restore"
 SCHEMA = ROOT / "data" / "schemas" / "drill-log.schema.json"
-
-BLOCKED = """
-for (const name of ['localStorage', 'sessionStorage']) {
-  Object.defineProperty(window, name, {
-    configurable: true,
-    get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }
-  });
-}
-"""
-LISTEN = """
-window.__actions = [];
-document.addEventListener('handbook:action', e => window.__actions.push(e.detail));
-"""
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +271,7 @@ def test_leaving_the_page_by_instant_navigation_while_projecting_leaves_the_next
 
 
 def test_drill_events_are_announced_for_the_incident_record(page_factory, site_url, scenarios):
-    page, log = open_console(page_factory, site_url, RUN + "?scenario=" + SCENARIO, script=LISTEN)
+    page, log = open_console(page_factory, site_url, RUN + "?scenario=" + SCENARIO, script=LISTEN_ACTIONS)
     page.locator(".hb-drill__start").click()
     page.clock.run_for("05:00")
     page.locator(".hb-drill__pause").click()
@@ -332,7 +319,7 @@ def test_exported_drill_log_matches_its_schema_and_carries_the_build_stamp(page_
 
 @pytest.mark.allow_console_errors("存储被禁用时 Material 主题自己的脚本读 localStorage 会抛错")
 def test_console_works_with_storage_blocked(page_factory, site_url):
-    page, log = open_console(page_factory, site_url, RUN + "?scenario=" + SCENARIO, script=BLOCKED)
+    page, log = open_console(page_factory, site_url, RUN + "?scenario=" + SCENARIO, script=STORAGE_BLOCKED)
     expect(page.locator(".hb-drill__warning")).to_contain_text("请及时导出")
     expect(page.locator(".hb-drill select[name=scenario]")).to_have_value(SCENARIO)
     page.locator(".hb-drill__start").click()

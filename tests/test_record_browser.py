@@ -18,7 +18,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from conftest import ROOT, run_node_tests
+from conftest import LOCAL_STORAGE_UNAVAILABLE, ROOT, STORAGE_QUOTA_FULL, run_node_tests
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 CONTEXT = {"timezone_id": "Asia/Shanghai"}
@@ -267,23 +267,10 @@ def test_two_tabs_merge_entries_and_keep_what_is_being_typed(page_factory, site_
     assert [e["kind"] for e in data["entries"]].count("title") == 2
 
 
-UNAVAILABLE = """
-Object.defineProperty(window, 'localStorage', {
-  configurable: true,
-  get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }
-});
-"""
-QUOTA = """
-Storage.prototype.setItem = function () {
-  throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-};
-"""
-
-
 @pytest.mark.parametrize("script", [
-    pytest.param(UNAVAILABLE, marks=pytest.mark.allow_console_errors("Material 读不到 localStorage 时抛错"),
+    pytest.param(LOCAL_STORAGE_UNAVAILABLE, marks=pytest.mark.allow_console_errors("Material 读不到 localStorage 时抛错"),
                  id="unavailable"),
-    pytest.param(QUOTA, id="quota"),
+    pytest.param(STORAGE_QUOTA_FULL, id="quota"),
 ])
 def test_storage_that_cannot_be_used_still_records_and_exports(page_factory, site_url, script):
     page, log = page_factory(site_url, **CONTEXT)

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT, goto_with_instant_navigation
+from conftest import LISTEN_ACTIONS, ROOT, STORAGE_BLOCKED, goto_with_instant_navigation
 from macros import tree
 
 TRIAGE = "incident/triage.md"
@@ -262,23 +262,9 @@ def test_offline_build_works_from_file_url(page_factory, sites, data):
     assert log.console_errors == []
 
 
-
 # ---------------------------------------------------------------- 每一步的网址
 
 PARAM = "dt-not_found"
-BLOCKED = """
-for (const name of ['localStorage', 'sessionStorage']) {
-  Object.defineProperty(window, name, {
-    configurable: true,
-    get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }
-  });
-}
-"""
-#: 收集本页发出的 handbook:action 事件（事件记录页监听同一个事件）
-LISTEN = """
-window.__actions = [];
-document.addEventListener('handbook:action', e => window.__actions.push(e.detail));
-"""
 
 
 def walk_first(data, picks):
@@ -399,7 +385,7 @@ def test_a_bad_path_in_the_url_explains_and_starts_over(page_factory, tree_url, 
 
 def test_answers_and_the_whole_path_are_announced_for_the_incident_record(page_factory, tree_url, data):
     page, log = page_factory(tree_url)
-    page.add_init_script(LISTEN)
+    page.add_init_script(LISTEN_ACTIONS)
     page.goto(tree_url + "incident/triage/")
     expect(page.locator(".dt-record")).to_be_hidden()
     steps, last = walk_first(data, [1, 0])
@@ -423,7 +409,7 @@ def test_answers_and_the_whole_path_are_announced_for_the_incident_record(page_f
 @pytest.mark.allow_console_errors("存储被禁用时 Material 主题自己的脚本读 localStorage 会抛错")
 def test_tree_works_with_storage_blocked(page_factory, tree_url, data):
     page, log = page_factory(tree_url)
-    page.add_init_script(BLOCKED)
+    page.add_init_script(STORAGE_BLOCKED)
     page.goto(tree_url + "incident/triage/")
     steps, _ = walk_first(data, [0, 0])
     for _, chosen in steps:
