@@ -739,6 +739,13 @@ def stored_record(page) -> dict:
     return json.loads(stored(page))["record"]
 
 
+def wait_for_stored(page, field: str, value: str) -> None:
+    """等到本标签页的 localStorage 里读得到另一个标签页写下的 record[field]。"""
+    page.wait_for_function(
+        "([key, field, value]) => { try { return JSON.parse(localStorage.getItem(key)).record[field] === value; }"
+        " catch (e) { return false; } }", arg=[KEY, field, value])
+
+
 def test_two_tabs_never_overwrite_text_being_typed(page_factory, site):
     first, log = open_page(page_factory, site)
     second = first.context.new_page()
@@ -763,6 +770,8 @@ def test_two_tabs_never_overwrite_text_being_typed(page_factory, site):
     theirs = "甲：09:10 停止写入\n甲：09:15 备份完成"
     notes_a.fill(theirs)
     boxes(first).nth(0).click()
+    # 两个标签页的 localStorage 不是同步可见的：等第二个标签页读得到第一个写下的值（事件仍被扣住）
+    wait_for_stored(second, "notes", theirs)
     notes_b.press("End")
     second.keyboard.type("\n乙：09:16 抽查恢复")
     panel = conflict(second, "备注")
@@ -798,10 +807,12 @@ def test_two_tabs_never_overwrite_text_being_typed(page_factory, site):
     operator_a, operator_b = (checklist(tab).get_by_label("执行人", exact=True) for tab in (first, second))
     second.evaluate("window.__hold = true")
     operator_a.fill("值班工程师甲")
+    wait_for_stored(second, "operator", "值班工程师甲")
     operator_b.type("值班工程师乙")
     conflict(second, "执行人").get_by_role("button", name="改用另一个标签页的文字").click()
     assert operator_b.input_value() == "值班工程师甲" and stored_record(first)["operator"] == "值班工程师甲"
     operator_a.fill("值班工程师甲、丙")
+    wait_for_stored(second, "operator", "值班工程师甲、丙")
     operator_b.press("End")
     operator_b.type("、乙")
     assert conflict(second, "执行人").is_visible()
