@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import http.server
+import io
 import json
 import os
 import re
@@ -101,10 +102,32 @@ def _shared_build(base: Path, name: str, **env: str) -> Path:
 # ---------------------------------------------------------------- 服务器
 
 
+#: 测试用的同源文件：由会话的服务器在站点之外提供（不写进构建结果）。同源，所以站点的 CSP 不拦，
+#: 也不必为它们拦截请求（拦截任何请求都会让 Chromium 关掉这个上下文的 HTTP 缓存，页面加载慢一倍）
+TEST_FILES = {
+    "/__axe__.js": (ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js", "application/javascript"),
+    # 就地换配色前关掉过渡动画（test_every_page.py）：颜色立即变为最终值，axe 不会量到过渡中的颜色
+    "/__no-transitions__.css": (
+        b"*, *::before, *::after { transition: none !important; animation: none !important; }", "text/css"),
+}
+
+
 class HeaderHandler(http.server.SimpleHTTPRequestHandler):
-    """带生产安全响应头的静态文件服务，不写访问日志。"""
+    """带生产安全响应头的静态文件服务，不写访问日志；TEST_FILES 中的路径返回测试用的文件。"""
 
     headers_to_add: dict[str, str] = {}
+    test_files: dict[str, tuple[Path | bytes, str]] = {}
+
+    def send_head(self):
+        if self.path not in self.test_files:
+            return super().send_head()
+        source, content_type = self.test_files[self.path]
+        body = source if isinstance(source, bytes) else source.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def end_headers(self):
         for name, value in self.headers_to_add.items():
@@ -115,8 +138,10 @@ class HeaderHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def header_handler(headers: dict[str, str] | None = None):
-    return type("Handler", (HeaderHandler,), {"headers_to_add": security_headers() if headers is None else headers})
+def header_handler(headers: dict[str, str] | None = None, test_files: dict | None = None):
+    return type("Handler", (HeaderHandler,), {
+        "headers_to_add": security_headers() if headers is None else headers,
+        "test_files": test_files or {}})
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -152,7 +177,7 @@ def pytest_configure(config):
     base = Path(tempfile.mkdtemp(prefix="handbook-tests-"))
     served = base / "served" / "site"
     served.mkdir(parents=True)
-    server, url = serve_directory(served)
+    server, url = serve_directory(served, header_handler(test_files=TEST_FILES))
     config.handbook_server = server
     config.handbook_shared = {"base": str(base), "url": url}
 
@@ -236,12 +261,17 @@ def chromium_path() -> str:
     return path
 
 
+#: 本机以外的主机名一律解析失败：外部请求发不出去（是否发过由 RequestLog 记下，测试结束时报告）。
+#: 不用 Playwright 拦截请求来挡：拦截会关掉浏览器缓存，每个页面的脚本和样式都要重新取
+ONLY_LOCAL_HOSTS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS + [ONLY_LOCAL_HOSTS])
         yield instance
         instance.close()
 
@@ -254,7 +284,7 @@ document.addEventListener('securitypolicyviolation', e => window.__hbCspViolatio
 
 
 class RequestLog:
-    """记录页面发出的每个请求；指向本站以外主机的请求被拦下并记入 offsite。"""
+    """记录页面发出的每个请求；指向本站以外主机的请求记入 offsite（浏览器按 ONLY_LOCAL_HOSTS 发不出去）。"""
 
     def __init__(self, allowed_origin: str | None):
         self.allowed_origin = allowed_origin
@@ -270,14 +300,16 @@ class RequestLog:
         origin = f"{parts.scheme}://{parts.netloc}"
         return self.allowed_origin is not None and origin == self.allowed_origin
 
-    def handle(self, route):
-        url = route.request.url
+    def record(self, request) -> None:
+        url = request.url
         self.requests.append(url)
-        if self.is_local(url):
-            route.continue_()
-        else:
+        if not self.is_local(url):
             self.offsite.append(url)
-            route.abort()
+
+    def failed(self, request) -> None:
+        """CSP 拦下的请求没有离开浏览器（CSP 违规另有记录），不算外部请求。"""
+        if request.failure == "csp" and request.url in self.offsite:
+            self.offsite.remove(request.url)
 
     def problems(self, *, console: bool = True, offsite: bool = True) -> list[str]:
         found = []
@@ -291,8 +323,9 @@ class RequestLog:
 
 
 def watch_context(context, log: RequestLog) -> None:
-    """拦截外部请求、记录 CSP 违规；新开的标签页同样记录脚本错误。"""
-    context.route("**/*", log.handle)
+    """记录每个请求（不拦截）和 CSP 违规；新开的标签页同样记录脚本错误。"""
+    context.on("request", log.record)
+    context.on("requestfailed", log.failed)
     context.expose_binding("__hbCspViolation", lambda _source, text: log.csp_violations.append(text))
     context.add_init_script(CSP_LISTENER)
     context.on("page", lambda page: watch_page(page, log))

@@ -1,20 +1,18 @@
 """无障碍：axe-core 的辅助函数，以及搜索对话框和悬停状态的检查（每个页面的检查在 test_every_page.py）。
 
 axe-core 的脚本来自它的 npm 包（tests/vendor/axe-core/，版本见 VERSION）。页面在生产安全响应头下打开
-（CSP 照常生效）：axe 由 Playwright 以本站地址 /__axe__.js 提供，作为同源脚本加载。
+（CSP 照常生效）：axe 由会话的测试服务器以本站地址 /__axe__.js 提供（conftest.TEST_FILES），作为同源脚本加载。
 不关闭任何规则，也不降低任何规则的级别；另外打开 axe 默认关闭的 target-size（WCAG 2.2 AA 2.5.8，
 点击目标至少 24 × 24 px），因为 Lighthouse 的无障碍评分用到它。
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import material_search
+from conftest import TEST_FILES, material_search
 from tools.browser import PAGE_TYPES
 
-AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE, _ = TEST_FILES["/__axe__.js"]
 AXE_PATH = "__axe__.js"
 #: 浏览器的配色偏好 → Material 据 mkdocs.yml 的 palette 选用的方案
 SCHEMES = {"light": "default", "dark": "slate"}
@@ -36,13 +34,6 @@ RUN_AXE = """async ([context, rules]) => {
 }"""
 
 
-def serve_axe(context, site_url: str) -> None:
-    """让 site_url/__axe__.js 返回 axe-core：同源脚本，站点的 CSP 不拦它，也不必关掉 CSP。"""
-    source = AXE.read_bytes()
-    context.route(site_url + AXE_PATH, lambda route: route.fulfill(
-        status=200, body=source, headers={"Content-Type": "application/javascript"}))
-
-
 def check_scheme(page, path: str, color_scheme: str) -> None:
     scheme = page.get_attribute("body", "data-md-color-scheme")
     assert scheme == SCHEMES[color_scheme], f"{path}：配色偏好 {color_scheme} 应当选用 {SCHEMES[color_scheme]}，实际 {scheme}"
@@ -50,7 +41,6 @@ def check_scheme(page, path: str, color_scheme: str) -> None:
 
 def open_page(page_factory, site_url: str, path: str, color_scheme: str):
     page, log = page_factory(site_url, color_scheme=color_scheme)
-    serve_axe(page.context, site_url)
     page.goto(site_url + path, wait_until="load")
     check_scheme(page, path, color_scheme)
     return page, log

@@ -891,10 +891,9 @@ def test_page_export_stays_outside_other_widgets_and_skips_hidden_checklists(pag
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_conflict_and_page_export_have_no_axe_violations(page_factory, site_url, scheme):
-    from test_a11y import COLOUR_RULES, describe, run_axe, serve_axe
+    from test_a11y import COLOUR_RULES, describe, run_axe
 
     first, log = new_page(page_factory, site_url, color_scheme=scheme)
-    serve_axe(first.context, site_url)
     first.goto(site_url + "operations/upgrade/")
     ready(first)
     second = first.context.new_page()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT, SharedPage, built_pages, page_paths
-from test_a11y import COLOUR_RULES, SCHEMES, check_scheme, describe, run_axe, serve_axe
+from test_a11y import COLOUR_RULES, SCHEMES, check_scheme, describe, run_axe
 from tools.browser import PAGE_TYPES
 
 PAGES = page_paths()
@@ -39,9 +39,7 @@ def test_every_built_page_is_checked(built_site):
     assert set(PAGE_TYPES.values()) <= set(PAGES)
 
 
-#: 就地换方案前关掉过渡动画：颜色立即变为最终值，axe 不会量到过渡中的颜色。
-#: 像 axe 一样由 Playwright 以本站地址提供（CSP 不允许内联样式）
-NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+#: 就地换方案前关掉过渡动画的样式（会话的测试服务器提供，见 conftest.TEST_FILES）
 NO_TRANSITIONS_PATH = "__no-transitions__.css"
 TO_DARK = f"""() => {{
   document.body.setAttribute('data-md-color-scheme', '{SCHEMES["dark"]}');
@@ -52,9 +50,6 @@ TO_DARK = f"""() => {{
 @pytest.fixture(scope="module")
 def shared_page(browser, site_url):
     shared = SharedPage(browser, site_url, color_scheme="light", viewport=DESKTOP)
-    serve_axe(shared.context, site_url)
-    shared.context.route(site_url + NO_TRANSITIONS_PATH, lambda route: route.fulfill(
-        status=200, body=NO_TRANSITIONS, headers={"Content-Type": "text/css"}))
     yield shared
     shared.close()
 

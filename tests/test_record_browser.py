@@ -405,10 +405,9 @@ def test_import_many_files_bad_ones_named_nothing_lost(page_factory, site, tmp_p
 
 
 def test_record_page_passes_axe_with_a_record_and_imports(page_factory, site_url, tmp_path):
-    from test_a11y import describe, run_axe, serve_axe
+    from test_a11y import describe, run_axe
 
     page, _ = page_factory(site_url, **CONTEXT)
-    serve_axe(page.context, site_url)
     open_record(page, site_url + RECORD + "/")
     start(page)
     add(page, "主库连接数占满")
