@@ -9,7 +9,8 @@ BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 # mkdocs-redirects 载入 properdocs 时的提示横幅（与构建无关）
 export DISABLE_MKDOCS_2_WARNING := true
-export PYTHONDONTWRITEBYTECODE := 1
+# pytest 把改写过断言的测试模块缓存在 __pycache__/（git 忽略）；环境里禁止写字节码时每次都要重新改写，收集慢几秒
+unexport PYTHONDONTWRITEBYTECODE
 
 # 仓库根目录有 package.json 时（eslint 等），测试前按 package-lock.json 安装
 NODE_DEPS := $(if $(wildcard package.json),node_modules/.installed)

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 
-from conftest import ROOT, run_build, serve_directory
+from conftest import ROOT, run_build, serve_directory, shared_once
 from macros import release, urls
 from tools.linkcheck import check_site
 
@@ -87,16 +87,20 @@ def test_data_files_are_checked_with_line_numbers(tmp_path):
 # ---------------------------------------------------------------- 跳转页（小项目：runbook 原来叫 old-runbook）
 
 
-@pytest.fixture(scope="module")
-def moved(tmp_path_factory):
-    """tests/scenarios/published-url-moved-with-redirect 按内网版和离线包各构建一次。"""
+@pytest.fixture(scope="session")
+def moved(shared):
+    """tests/scenarios/published-url-moved-with-redirect 按内网版和离线包各构建一次（几个进程共用）。"""
     from test_scenarios import make_project
-    project, _spec = make_project("published-url-moved-with-redirect", tmp_path_factory.mktemp("moved") / "project")
-    shutil.copytree(ROOT / "docs" / "assets" / "vendor", project / "docs" / "assets" / "vendor")
-    for folder, env in (("site", {}), ("offline", {"HANDBOOK_OFFLINE": "true"})):
-        result = run_build(project, project / folder, **env)
-        assert result.returncode == 0, result.stdout + result.stderr
-    return project
+
+    def build(folder: Path):
+        project, _spec = make_project("published-url-moved-with-redirect", folder / "project")
+        shutil.copytree(ROOT / "docs" / "assets" / "vendor", project / "docs" / "assets" / "vendor")
+        for name, env in (("site", {}), ("offline", {"HANDBOOK_OFFLINE": "true"})):
+            result = run_build(project, project / name, **env)
+            if result.returncode != 0:
+                return result.stdout + result.stderr
+        return None
+    return shared_once(Path(shared["base"]), "moved", build) / "project"
 
 
 def test_redirect_page_uses_meta_refresh_without_inline_script(moved):
@@ -110,15 +114,15 @@ def test_redirect_page_uses_meta_refresh_without_inline_script(moved):
 
 def test_link_checker_accepts_redirect_pages_and_checks_their_target(moved, tmp_path):
     from macros.datafiles import load_external_domains
-    report = check_site(moved / "site", allowed_domains=load_external_domains(moved), docs_dir=moved / "docs")
+    domains = load_external_domains(moved)
+    report = check_site(moved / "site", allowed_domains=domains, docs_dir=moved / "docs")
     assert report.ok, report.format()
-    broken = moved / "site" / "gone" / "index.html"
+    site = shutil.copytree(moved / "site", tmp_path / "site")   # 共用的构建不改
+    broken = site / "gone" / "index.html"
     broken.parent.mkdir()
     broken.write_text(urls.REDIRECT_PAGE.format(url="../nowhere/"), encoding="utf-8")
-    report = check_site(moved / "site", allowed_domains=load_external_domains(moved), docs_dir=moved / "docs")
+    report = check_site(site, allowed_domains=domains, docs_dir=moved / "docs")
     assert "gone/index.html: 跳转页 <meta refresh> 指向不存在的文件：../nowhere/" in report.format()
-    broken.unlink()
-    broken.parent.rmdir()
 
 
 @pytest.mark.allow_console_errors("小项目用未改动的 Material 主题，目标页有内联脚本；这里只查跳转页本身")
