@@ -92,27 +92,62 @@ def data_patterns(root) -> list[tuple[str, re.Pattern]]:
 
 
 _DIGITS = re.compile(r"\d+")
+_NOT_A_DIGIT = re.compile(r"\(\?<!\\d\)|\(\?!\\d\)")
+_LITERAL = re.compile(r"(?:\\[^A-Za-z0-9]|[^\\.^$*+?{}\[\]()|])+")
 
 
 @functools.lru_cache(maxsize=None)
 def _hint(pattern: re.Pattern) -> str:
-    """正则匹配时必然原样出现的一串数字（值里最长的一段），用来跳过不可能匹配的页面。"""
-    return max(_DIGITS.findall(pattern.pattern), key=len, default="")
+    """正则匹配时必然原样出现的一段文字，用来跳过不可能匹配的页面和行。
+
+    带选择（|）的是“值 + 单位”的时长和阈值，各分支都含有值：取值里最长的一串数字。
+    其余的按值本身匹配（空白可有可无）：取最长的一段字面文字（“前后不接数字”的断言不占位置，去掉；
+    后面跟着 *、?、{ 的一段最后一个字符可以不出现，整段不用）。"""
+    source = pattern.pattern
+    if "|" in source:
+        return max(_DIGITS.findall(source), key=len, default="")
+    source = _NOT_A_DIGIT.sub("", source)
+    runs = [re.sub(r"\\(.)", r"\1", match.group(0)) for match in _LITERAL.finditer(source)
+            if source[match.end():match.end() + 1] not in ("*", "?", "{")]
+    return max(runs, key=len, default="")
+
+
+#: 匹配到行尾之后还往后看的字符数（正则末尾的前瞻，如“内”“以内”，可以隔着空白和换行）
+LOOKAHEAD = 80
 
 
 def find(markdown: str, compiled: Iterable[tuple[str, re.Pattern]]) -> list[Finding]:
-    """页面里手写的值，按行号排列（同一行里按 compiled 的顺序）。
+    """页面里手写的值，按行号排列（同一行里按 compiled 的顺序）。值不跨行。
 
-    每个正则在整页上搜一次（页面里连值里的数字都没有时直接跳过），再由位置算出行号。"""
+    正则只在含有它的数字串（_hint）的那些行上运行：页面里大多数行不含某个值的数字，
+    不必让几十个正则各自扫一遍整页。没有数字的值在每一行上匹配。"""
     findings = []
     for key, pattern in compiled:
         hint = _hint(pattern)
-        if hint and hint not in markdown:
+        if hint not in markdown:
             continue
-        for match in pattern.finditer(markdown):
-            if "\n" in match.group(0):
-                continue  # 与逐行检查相同：值不跨行
-            line = markdown.count("\n", 0, match.start()) + 1
-            findings.append(Finding(line, key, match.group(0)))
+        for start, end in _lines_with(markdown, hint):
+            # 往后多看一点：“15 分钟”和后面的“内”之间可以有换行（Markdown 里仍是同一段）
+            for match in pattern.finditer(markdown, start, end + LOOKAHEAD):
+                if match.start() > end:
+                    break
+                if "\n" in match.group(0):
+                    continue  # 值本身不跨行
+                line = markdown.count("\n", 0, match.start()) + 1
+                findings.append(Finding(line, key, match.group(0)))
     findings.sort(key=lambda finding: finding.line)
     return findings
+
+
+def _lines_with(markdown: str, text: str) -> Iterable[tuple[int, int]]:
+    """含有 text 的每一行的（起点, 终点）；text 为空时是每一行。"""
+    at = markdown.find(text)
+    while at >= 0:
+        start = markdown.rfind("\n", 0, at) + 1
+        end = markdown.find("\n", at)
+        if end < 0:
+            end = len(markdown)
+        yield start, end
+        if end == len(markdown):
+            return
+        at = markdown.find(text, end + 1) if text else end + 1

@@ -62,6 +62,28 @@ def test_other_numbers_are_not_flagged(text, compiled):
     assert handtyped.find(text, compiled) == []
 
 
+def _find_by_scanning_every_page(markdown, compiled):
+    """参照：每个正则在整页上搜一遍（handtyped.find 只在含有提示文字的行上搜，结果必须一样）。"""
+    found = []
+    for key, pattern in compiled:
+        for match in pattern.finditer(markdown):
+            if "\n" not in match.group(0):
+                found.append((markdown.count("\n", 0, match.start()) + 1, key, match.group(0)))
+    return sorted(found, key=lambda item: item[0])
+
+
+def test_searching_only_lines_with_the_hint_finds_what_a_whole_page_scan_finds():
+    compiled = handtyped.data_patterns(ROOT)
+    assert all(handtyped._hint(pattern) for _, pattern in compiled), "每个值都应当有一段必然出现的文字"
+    texts = [path.read_text(encoding="utf-8") for path in PAGES] + [
+        "限时 15 分钟\n内完成", "限时 15 分钟\n\n  以内", "15\n分钟内", "XML文件是数电发票的法定原件",
+        "数电发票的 XML 文件是数电发票的法定原件\n", "每 30 分钟一次，每 30 分钟", "12366\n12366", "", "\n\n"]
+    for text in texts:
+        expected = _find_by_scanning_every_page(text, compiled)
+        assert [(f.line, f.key, f.text) for f in handtyped.find(text, compiled)] == expected, text[:60]
+    assert any(_find_by_scanning_every_page(text, compiled) for text in texts[-9:]), "参照样例里应当有手写的值"
+
+
 # ---------------------------------------------------------------- 核实状态与本单位的值
 
 import shutil  # noqa: E402
