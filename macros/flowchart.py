@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
-from macros import incident, tree
+from macros import incident, tree, tree_data
 
 #: 整张图的宽度（SVG 单位）。打印时图宽约 277 mm，1 个单位约 0.26 mm。
 WIDTH = 1080
@@ -56,7 +56,7 @@ def text_width(text: str, size: float) -> float:
 
 def wrap(text: str, width: float, size: float) -> list[str]:
     """按宽度折行：拉丁字母和数字连在一起不拆开；避头尾标点。每行的估算宽度不超过 width。"""
-    tokens = _TOKEN.findall(tree.clean(text))
+    tokens = _TOKEN.findall(tree_data.clean(text))
     lines: list[str] = []
     line = ""
     for token in tokens:
@@ -145,10 +145,10 @@ def _card(node_id: str, node: dict, number: int, column: int, width: float, node
     rows = []
     for answer in node["answers"]:
         target = nodes[answer["next"]]
-        right_width = LINK if tree._is_question(target) else RIGHT
+        right_width = LINK if tree_data.is_question(target) else RIGHT
         label = wrap(answer["label"], inner - right_width - PAD, FS_ANSWER)
         row = Row(answer=answer, label=label)
-        if tree._is_question(target):
+        if tree_data.is_question(target):
             row.target = answer["next"]
             right = _line_height(FS_ANSWER)
         else:
@@ -194,7 +194,7 @@ def layout(data: dict, levels: dict) -> Layout:
         order.append(node_id)
         for index, answer in enumerate(nodes[node_id]["answers"]):
             nxt = answer["next"]
-            if tree._is_question(nodes[nxt]):
+            if tree_data.is_question(nodes[nxt]):
                 parent_row.setdefault(nxt, (node_id, index))
                 visit(nxt, level + 1)
 
@@ -320,9 +320,9 @@ def svg(key: str, data: dict, levels: dict) -> str:
         parts.append(f'<text x="{text.x:.1f}" y="{text.y:.1f}" font-size="{text.size:g}"{anchor}{weight} '
                      f'data-box="{text.box:.1f}">{escape(text.text)}</text>')
     ident = f"hb-fc-{key.replace('_', '-')}"
-    questions = "；".join(f"{card.number}. {tree.clean(data['nodes'][card.node_id]['question'])}"
+    questions = "；".join(f"{card.number}. {tree_data.clean(data['nodes'][card.node_id]['question'])}"
                          for card in sorted(result.cards.values(), key=lambda c: c.number))
-    desc = (f"{tree.clean(data['title'])}的全部分支，共 {len(result.cards)} 个问题：{questions}。"
+    desc = (f"{tree_data.clean(data['title'])}的全部分支，共 {len(result.cards)} 个问题：{questions}。"
             "每个答案通向下一个问题或一份处置手册；同样的内容见本页的逐步判断。")
     defs = ('<defs><marker id="hb-fc-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" '
             'markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="currentColor"/>'
@@ -331,7 +331,7 @@ def svg(key: str, data: dict, levels: dict) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-1 -1 {result.width + 2:g} {height:.0f}" role="img" '
             f'aria-labelledby="{ident}-title {ident}-desc" class="hb-flowchart__svg" font-family=\'{_FONT}\' '
             f'fill="currentColor" stroke="none">'
-            f'<title id="{ident}-title">{escape(tree.clean(data["title"]))}：一页流程图</title>'
+            f'<title id="{ident}-title">{escape(tree_data.clean(data["title"]))}：一页流程图</title>'
             f'<desc id="{ident}-desc">{escape(desc)}</desc>{defs}{"".join(parts)}</svg>')
 
 
@@ -340,7 +340,7 @@ LEGEND = ("方框是问题，左上角是编号，从 1 开始；每行是一个
 
 
 def figure(key: str, data: dict, levels: dict) -> str:
-    title = escape(tree.clean(data["title"]))
+    title = escape(tree_data.clean(data["title"]))
     return (f'<details class="hb-flowchart" data-search-exclude id="hb-flowchart-{escape(key.replace("_", "-"))}">'
             f'<summary>一页流程图：全部分支（适合打印）</summary>'
             f'<figure class="hb-flowchart__figure">'
@@ -349,13 +349,13 @@ def figure(key: str, data: dict, levels: dict) -> str:
 
 
 def register(env, root) -> None:
-    trees = tree.load_decision_tree(root)
+    trees = tree_data.load_decision_tree(root)
     levels = incident.load_severity(root)
 
     @env.macro
     def decision_flowchart(key: str) -> str:
         """判断树的一页流程图（构建时画成内嵌 SVG）：屏幕上收起，打印时单独占一张横向 A4。"""
         if key not in trees:
-            raise tree.UnknownTree(f"data/{tree.FILE} 中没有判断树 {key!r}；可用的键：{', '.join(sorted(trees))}")
+            raise tree.UnknownTree(f"data/{tree_data.FILE} 中没有判断树 {key!r}；可用的键：{', '.join(sorted(trees))}")
         return "\n\n" + figure(key, trees[key], levels) + "\n\n"
 

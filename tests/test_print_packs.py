@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from macros import flowchart, incident, printpacks, release, tree
+from macros import flowchart, incident, printpacks, release, tree_data
 from macros.schema import DataError
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -152,7 +152,7 @@ def test_decision_tree_prints_as_one_landscape_flowchart(packs, key):
     assert len(landscape) == 1, f"{pdf.name} 应当正好有一张横向的流程图页：{landscape}"
     pages = pdf_text(pdf)
     chart = squeeze(pages[landscape[0]])
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     for node in data["nodes"].values():
         if "question" in node:
             assert squeeze(node["question"])[:6] in chart, f"流程图页上没有问题“{node['question']}”"
@@ -234,7 +234,7 @@ def test_binder_cli_refuses_an_unknown_pack(tmp_path):
 
 
 def _chart() -> tuple[dict, dict]:
-    return tree.load_decision_tree(ROOT)["not_found"], incident.load_severity(ROOT)
+    return tree_data.load_decision_tree(ROOT)["not_found"], incident.load_severity(ROOT)
 
 
 def test_flowchart_text_fits_its_boxes_and_covers_every_node():
@@ -313,7 +313,7 @@ def test_printing_the_triage_page_from_the_browser(offline_url, page_factory, tm
     page.pdf(path=str(pdf), format="A4")
     landscape = [size for size in page_sizes(pdf) if size[0] > size[1]]
     flat = squeeze("\n".join(pdf_text(pdf)))
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     if scripts:
         assert len(landscape) == 1 and "转2" in flat
         assert "逐条列出全部分支" not in flat

@@ -17,14 +17,14 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import LISTEN_ACTIONS, ROOT, STORAGE_BLOCKED, goto_with_instant_navigation
-from macros import tree
+from macros import tree_data
 
 TRIAGE = "incident/triage.md"
 JS = ROOT / "docs/assets/javascripts/decision-tree.js"
 
 @pytest.fixture(scope="module")
 def data():
-    return tree.load_decision_tree(ROOT)["not_found"]
+    return tree_data.load_decision_tree(ROOT)["not_found"]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from macros import datafiles, tree
+from macros import datafiles, tree, tree_data
 from macros.datafiles import DataError
 
 DATA = "data/decision_tree.yml"
@@ -49,7 +49,7 @@ def line_of(project: Path, needle: str, after: str | None = None) -> int:
 
 def error(project: Path) -> str:
     with pytest.raises(DataError) as caught:
-        tree.load_decision_tree(project)
+        tree_data.load_decision_tree(project)
     return str(caught.value)
 
 
@@ -75,11 +75,11 @@ def all_paths(data: dict) -> list[list[str]]:
 # ---------------------------------------------------------------- 真实数据
 
 def test_loader_is_registered_for_the_data_file():
-    assert datafiles.LOADERS["decision_tree.yml"] is tree.load_decision_tree
+    assert datafiles.LOADERS["decision_tree.yml"] is tree_data.load_decision_tree
 
 
 def test_real_tree_is_valid_and_every_branch_ends_at_an_existing_page():
-    trees = tree.load_decision_tree(ROOT)
+    trees = tree_data.load_decision_tree(ROOT)
     data = trees["not_found"]
     paths = all_paths(data)
     assert len(paths) >= 10
@@ -88,7 +88,7 @@ def test_real_tree_is_valid_and_every_branch_ends_at_an_existing_page():
         leaf = data["nodes"][path[-1]]
         assert (ROOT / "docs" / leaf["page"]).is_file(), path
         questions = len(path) - 1
-        assert 1 <= questions <= tree.MAX_QUESTIONS, path
+        assert 1 <= questions <= tree_data.MAX_QUESTIONS, path
         leaves.add(path[-1])
     # 每个结论都能走到；每个处置方向都出现
     assert leaves == {key for key, node in data["nodes"].items() if "page" in node}
@@ -101,7 +101,7 @@ def test_real_tree_is_valid_and_every_branch_ends_at_an_existing_page():
 
 
 def test_copy_of_real_file_passes(project):
-    assert "not_found" in tree.load_decision_tree(project)
+    assert "not_found" in tree_data.load_decision_tree(project)
 
 
 # ---------------------------------------------------------------- 坏数据：文件名 + 行号
@@ -184,7 +184,7 @@ def test_existing_anchor_passes(project):
             "        page: incident/overload.md\n        anchor: 测试专用小节\n", after="    nodes:")
     assert "测试专用小节" in error(project)
     page.write_text(page.read_text(encoding="utf-8") + "\n## 测试专用小节\n\n1. 报告。\n", encoding="utf-8")
-    assert tree.load_decision_tree(project)["not_found"]["nodes"]["overload"]["anchor"] == "测试专用小节"
+    assert tree_data.load_decision_tree(project)["not_found"]["nodes"]["overload"]["anchor"] == "测试专用小节"
 
 
 def test_question_with_one_answer_fails(project):
@@ -231,9 +231,9 @@ def chain(depth: int) -> str:
 
 
 def test_too_many_questions_on_one_branch_fails(project):
-    (project / DATA).write_text(chain(tree.MAX_QUESTIONS), encoding="utf-8")
-    assert tree.load_decision_tree(project)["deep"]["start"] == "q1"
-    depth = tree.MAX_QUESTIONS + 1
+    (project / DATA).write_text(chain(tree_data.MAX_QUESTIONS), encoding="utf-8")
+    assert tree_data.load_decision_tree(project)["deep"]["start"] == "q1"
+    depth = tree_data.MAX_QUESTIONS + 1
     (project / DATA).write_text(chain(depth), encoding="utf-8")
     message = error(project)
     assert message.startswith(f"{DATA}:7:"), message
@@ -252,7 +252,7 @@ def test_page_anchors_follow_toc_slugs(tmp_path):
     page = tmp_path / "p.md"
     page.write_text("---\ntitle: x\n---\n\n# 服务器负载过高\n\n## 先做这几件事\n\n## 判断 CPU Load\n\n"
                     "```\n## 代码里的标题\n```\n\n## 处置 {#handle}\n\n## 记录\n\n### 记录\n", encoding="utf-8")
-    anchors = tree.page_anchors(page)
+    anchors = tree_data.page_anchors(page)
     assert {"服务器负载过高", "先做这几件事", "判断-cpu-load", "handle", "记录", "记录_1"} <= anchors
     assert "代码里的标题" not in anchors and "处置" not in anchors
 
@@ -267,7 +267,7 @@ def test_links_are_relative_to_the_calling_page():
 
 
 def test_render_lists_every_question_answer_and_leaf():
-    trees = tree.load_decision_tree(ROOT)
+    trees = tree_data.load_decision_tree(ROOT)
     data = trees["not_found"]
     html = tree.render_tree("not_found", data, "incident/triage.md", datafiles.load_facts(ROOT),
                             datafiles.load_contacts(ROOT))
@@ -306,7 +306,7 @@ def nodes_after(project: Path, key: str) -> str:
 
 
 def test_every_leaf_has_a_cause_row_on_the_same_page():
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     causes = data["causes"]
     used = set()
     for key, node in data["nodes"].items():
@@ -319,7 +319,7 @@ def test_every_leaf_has_a_cause_row_on_the_same_page():
 
 def test_one_symptom_goes_to_one_runbook():
     """“主库有、从库没有”和升级缺陷各只转到一份处置手册（原来分别转到三份和两份）。"""
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     signs: dict[str, set[str]] = {}
     for cause in data["causes"].values():
         for sign in cause["signs"]:
@@ -397,7 +397,7 @@ def answer_to(data: dict, target: str) -> list[tuple[str, str]]:
 
 
 def test_no_announcement_keeps_the_platform_as_a_possibility():
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     nodes = data["nodes"]
     official = nodes[nodes[data["start"]]["answers"][0]["next"]]
     assert "公告" in official["question"]
@@ -412,7 +412,7 @@ def test_no_announcement_keeps_the_platform_as_a_possibility():
 
 
 def test_unreachable_issuer_is_not_evidence_of_human_error():
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     for path in all_paths(data):
         leaf = data["nodes"][path[-1]]
         labels = [answer["label"] for here, nxt in zip(path, path[1:])
@@ -422,7 +422,7 @@ def test_unreachable_issuer_is_not_evidence_of_human_error():
 
 
 def test_cheap_checks_come_before_expensive_ones():
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     nodes = data["nodes"]
     single = nodes[data["start"]]["answers"][1]["next"]
     first = nodes[single]
@@ -441,7 +441,7 @@ def test_cheap_checks_come_before_expensive_ones():
 
 
 def test_not_uploaded_only_in_tax_device_or_direct_connection_models():
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     leaves = [key for key, node in data["nodes"].items() if node.get("cause") == "not_uploaded"]
     assert leaves
     for leaf in leaves:
@@ -452,7 +452,7 @@ def test_not_uploaded_only_in_tax_device_or_direct_connection_models():
 
 
 def test_new_causes_from_the_facts_are_in_the_table():
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     text = " ".join(c["name"] + " ".join(c["signs"]) + c.get("note", "") for c in data["causes"].values())
     text = tree.expand_facts(text, datafiles.load_facts(ROOT))
     for word in ("人脸识别", "授信额度", "已红冲", "异常凭证", "外省", "次日"):
@@ -467,7 +467,7 @@ def render_args():
 
 
 def test_triage_table_has_one_row_per_cause_linking_to_its_runbook():
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     facts, contacts, levels = render_args()
     table = tree.render_triage_table(data, "incident/triage.md", ROOT, levels, facts, contacts)
     rows = table.splitlines()[2:]
@@ -480,7 +480,7 @@ def test_triage_table_has_one_row_per_cause_linking_to_its_runbook():
 
 
 def test_first_five_is_the_same_list_on_every_page():
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     facts, contacts, _ = render_args()
     outputs = {src: tree.render_first_five(data, src, ROOT, facts, contacts)
                for src in ("index.md", "incident/index.md", "incident/triage.md")}
@@ -493,7 +493,7 @@ def test_first_five_is_the_same_list_on_every_page():
 
 
 def test_runbook_table_sends_every_sign_where_the_tree_sends_it():
-    data = tree.load_decision_tree(ROOT)["not_found"]
+    data = tree_data.load_decision_tree(ROOT)["not_found"]
     table = tree.render_runbook_table(data, "incident/index.md", ROOT)
     rows = table.splitlines()[2:]
     pages_in_order = list(dict.fromkeys(cause["page"] for cause in data["causes"].values()))
@@ -502,8 +502,8 @@ def test_runbook_table_sends_every_sign_where_the_tree_sends_it():
         assert row.endswith(f"]({tree.relative_link('incident/index.md', page)}) |")
     for cause in data["causes"].values():
         for sign in cause["signs"]:
-            holding = [row for row in rows if f"· {tree.clean(sign)}" in row.split(" | [")[0].split("<br>")
-                       or f"| · {tree.clean(sign)}" in row.split(" | [")[0].split("<br>")]
+            holding = [row for row in rows if f"· {tree_data.clean(sign)}" in row.split(" | [")[0].split("<br>")
+                       or f"| · {tree_data.clean(sign)}" in row.split(" | [")[0].split("<br>")]
             assert holding == [rows[pages_in_order.index(cause["page"])]], sign
     upgrade = next(row for row in rows if "升级、配置修改或数据迁移" in row)
     assert "](../operations/rollback.md)" in upgrade
@@ -516,7 +516,7 @@ def test_incident_index_uses_the_generated_runbook_table():
 
 
 def test_our_upload_failure_is_p3_and_the_issuers_own_is_p4():
-    causes = tree.load_decision_tree(ROOT)["not_found"]["causes"]
+    causes = tree_data.load_decision_tree(ROOT)["not_found"]["causes"]
     assert causes["own_upload_failed"]["level"] == "p3" and "本单位" in causes["own_upload_failed"]["name"]
     assert causes["not_uploaded"]["level"] == "p4" and "开票方自己" in causes["not_uploaded"]["name"]
     from macros import incident
